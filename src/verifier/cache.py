@@ -1,0 +1,134 @@
+"""Persistent response cache (diskcache, SQLite-backed: safe across processes and threads).
+
+Values are JSON with a checksum, so a corrupted entry is detected, dropped and recomputed
+rather than trusted. A cache folder we cannot write degrades to no cache, with one warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("verifier")
+
+
+def cache_key(parts: dict[str, Any]) -> str:
+    """A stable digest of everything that can change a model's answer."""
+    blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _digest(payload: str) -> str:
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+class ResponseCache:
+    def __init__(self, directory: Path | None, enabled: bool = True) -> None:
+        self.directory = Path(directory) if directory else None
+        self.hits = 0
+        self.misses = 0
+        self.discarded = 0
+        self._cache: Any = None
+        if not enabled or self.directory is None:
+            return
+        if not _writable(self.directory):
+            log.warning("cache folder %s is not writable; running without a cache", self.directory)
+            return
+        try:
+            import diskcache
+
+            self._cache = diskcache.Cache(str(self.directory), statistics=True)
+        except (OSError, sqlite3.Error) as e:
+            log.warning("cache folder %s unusable (%s); running without a cache", self.directory, e)
+            self._cache = None
+
+    @property
+    def enabled(self) -> bool:
+        return self._cache is not None
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        if self._cache is None:
+            return None
+        try:
+            raw = self._cache.get(key)
+        except (sqlite3.Error, OSError, EOFError, ValueError) as e:
+            log.warning("cache entry %s unreadable (%s); recomputing", key[:12], e)
+            self._drop(key)
+            return None
+        if raw is None:
+            self.misses += 1
+            return None
+        value = self._decode(raw)
+        if value is None:
+            log.warning("cache entry %s corrupted; discarded and recomputing", key[:12])
+            self._drop(key)
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def set(self, key: str, value: dict[str, Any]) -> None:
+        if self._cache is None:
+            return
+        payload = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        try:
+            self._cache.set(key, json.dumps({"sha": _digest(payload), "payload": payload}))
+        except (sqlite3.Error, OSError) as e:
+            log.warning("cannot write to cache (%s); continuing without storing", e)
+
+    @staticmethod
+    def _decode(raw: Any) -> dict[str, Any] | None:
+        try:
+            outer = json.loads(raw)
+            payload = outer["payload"]
+            if _digest(payload) != outer["sha"]:
+                return None
+            value = json.loads(payload)
+            return value if isinstance(value, dict) else None
+        except (TypeError, ValueError, KeyError):
+            return None
+
+    def _drop(self, key: str) -> None:
+        self.discarded += 1
+        try:
+            self._cache.delete(key)
+        except (sqlite3.Error, OSError):
+            pass
+
+    def stats(self) -> dict[str, Any]:
+        if self._cache is None:
+            return {"enabled": False, "directory": str(self.directory)}
+        hits, misses = self._cache.stats()
+        return {
+            "enabled": True,
+            "directory": str(self.directory),
+            "entries": len(self._cache),
+            "size_bytes": self._cache.volume(),
+            "hits_all_time": hits,
+            "misses_all_time": misses,
+        }
+
+    def clear(self) -> int:
+        if self._cache is None:
+            return 0
+        n = len(self._cache)
+        self._cache.clear()
+        self._cache.stats(reset=True)
+        return n
+
+    def close(self) -> None:
+        if self._cache is not None:
+            self._cache.close()
+
+
+def _writable(directory: Path) -> bool:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(directory, os.W_OK | os.X_OK)

@@ -1,0 +1,145 @@
+"""The one document loader: a file, several files, or a folder; txt/md; manifest when present."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError
+
+from verifier.errors import InputError
+from verifier.schemas import Document
+
+log = logging.getLogger("verifier")
+
+DOC_SUFFIXES = {".txt", ".md", ".markdown"}
+MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.json")
+MAX_DOC_BYTES = 2 * 1024 * 1024
+
+
+class ManifestEntry(BaseModel):
+    title: str | None = None
+    outlet: str | None = None
+    date: str | None = None
+    perspective: str | None = None
+    relays: list[str] = Field(default_factory=list)
+
+
+class Manifest(BaseModel):
+    documents: dict[str, ManifestEntry]
+
+
+def decode(raw: bytes, path: Path) -> tuple[str, str]:
+    """Decode bytes as text, recovering UTF-16 (BOM) and latin-1; refuse binary."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as e:
+            raise InputError(f"{path}: has a UTF-16 byte-order mark but is not valid UTF-16") from e
+    if b"\x00" in raw[:8192]:
+        raise InputError(f"{path}: binary file (contains NUL bytes), expected text")
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    text = raw.decode("latin-1")
+    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\r\n\t\f")
+    if controls > 0.05 * min(len(text), 8192):
+        raise InputError(f"{path}: binary file (not UTF-8 or latin-1 text)")
+    return text, "latin-1"
+
+
+def load_manifest(folder: Path) -> dict[str, ManifestEntry]:
+    for name in MANIFEST_NAMES:
+        path = folder / name
+        if not path.exists():
+            continue
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as e:
+            first = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise InputError(f"{path}: malformed manifest: {first}") from e
+        try:
+            return Manifest.model_validate(data).documents
+        except ValidationError as e:
+            err = e.errors()[0]
+            where = ".".join(str(p) for p in err["loc"]) or "top level"
+            raise InputError(f"{path}: invalid manifest at {where}: {err['msg']}") from e
+    return {}
+
+
+def load_document(path: Path, entry: ManifestEntry | None = None, doc_id: str | None = None) -> Document:
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder")
+    size = path.stat().st_size
+    if size > MAX_DOC_BYTES:
+        raise InputError(
+            f"{path}: too large ({size / 1e6:.1f} MB; the limit is {MAX_DOC_BYTES / 1e6:.0f} MB "
+            "per document) — split it into articles"
+        )
+    raw = path.read_bytes()
+    text, encoding = decode(raw, path)
+    if not text.strip():
+        raise InputError(f"{path}: empty document")
+    if encoding != "utf-8":
+        log.warning("%s: not UTF-8; read as %s", path, encoding)
+    entry = entry or ManifestEntry()
+    return Document(
+        id=doc_id or path.stem,
+        path=str(path),
+        text=text,
+        title=entry.title or _first_line(text),
+        outlet=entry.outlet,
+        date=entry.date,
+        perspective=entry.perspective,
+        relays=entry.relays,
+        encoding=encoding,
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:200]
+    return ""
+
+
+def _expand(paths: Iterable[Path]) -> list[tuple[Path, dict[str, ManifestEntry]]]:
+    found: list[tuple[Path, dict[str, ManifestEntry]]] = []
+    manifests: dict[Path, dict[str, ManifestEntry]] = {}
+    for p in paths:
+        p = Path(p)
+        if not p.exists():
+            raise InputError(f"{p}: no such file or folder")
+        folder = p if p.is_dir() else p.parent
+        if folder not in manifests:
+            manifests[folder] = load_manifest(folder)
+        if p.is_dir():
+            files = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in DOC_SUFFIXES)
+            if not files:
+                raise InputError(f"{p}: no documents (.txt or .md) in this folder")
+            found.extend((f, manifests[folder]) for f in files)
+        else:
+            found.append((p, manifests[folder]))
+    return found
+
+
+def load_documents(paths: Iterable[Path]) -> list[Document]:
+    """Load documents with stable ids (file stem; a short content hash is added on a clash)."""
+    docs: list[Document] = []
+    seen: set[str] = set()
+    for path, manifest in _expand(paths):
+        doc = load_document(path, manifest.get(path.name))
+        if doc.id in seen:
+            doc = doc.model_copy(update={"id": f"{doc.id}-{doc.sha256[:8]}"})
+        if doc.id in seen:
+            continue  # the same file given twice
+        seen.add(doc.id)
+        docs.append(doc)
+    if not docs:
+        raise InputError("no documents given")
+    return docs

@@ -1,0 +1,45 @@
+"""Errors a user can act on: the CLI prints their message as one line and exits non-zero."""
+
+from __future__ import annotations
+
+
+class VerifierError(Exception):
+    """Base for every expected failure; anything else is a bug and gets a traceback."""
+
+    exit_code = 1
+
+
+class InputError(VerifierError):
+    """A file the user gave us cannot be used (missing, empty, binary, malformed)."""
+
+    exit_code = 2
+
+
+class ConfigError(VerifierError):
+    """Settings, model names or the local model installation are wrong."""
+
+    exit_code = 2
+
+
+class OfflineMiss(VerifierError):
+    """--offline was asked for and an answer is neither cached nor recorded."""
+
+    exit_code = 3
+
+
+class ModelCallError(VerifierError):
+    """The model provider failed for good (after transport retries)."""
+
+    exit_code = 4
+
+
+class ModelOutputError(VerifierError):
+    """The model answered, but not with something we can parse, even after re-asks."""
+
+    exit_code = 4
+
+
+class GateFailed(VerifierError):
+    """A --fail-under threshold was not met."""
+
+    exit_code = 5

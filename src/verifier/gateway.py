@@ -1,0 +1,364 @@
+"""The model gateway: every LLM call in `verifier` goes through `Gateway.structured`.
+
+litellm carries the request to any provider (or the embedded llama.cpp server), instructor
+turns the answer into a validated pydantic object (re-asking with the validation error),
+diskcache answers repeated calls, and vcrpy can replay recorded HTTP. litellm and
+instructor are imported only on a cache miss, so a fully cached run never pays for them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from verifier.cache import ResponseCache, cache_key
+from verifier.errors import ConfigError, ModelCallError, ModelOutputError, OfflineMiss
+from verifier.local_model import is_local, resolve_local
+from verifier.prompts import Prompt
+from verifier.schemas import CallRecord
+from verifier.settings import Settings
+
+log = logging.getLogger("verifier")
+T = TypeVar("T", bound=BaseModel)
+
+#: Headers that must never reach a cassette.
+SECRET_HEADERS = ("authorization", "api-key", "x-api-key", "x-goog-api-key", "openai-organization")
+
+#: instructor mode per provider prefix; llama.cpp needs its own (see `_send`).
+MODES = {"ollama": "JSON", "ollama_chat": "JSON", "huggingface": "MD_JSON"}
+
+
+@dataclass
+class Structured(Generic[T]):
+    """A typed answer and how it was obtained."""
+
+    value: T
+    record: CallRecord
+    validation_errors: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        """False when re-asks ran out and `value` is the last answer parsed without context."""
+        return not self.validation_errors
+
+
+@dataclass(frozen=True)
+class Route:
+    """How to reach a model: litellm model string, base URL, key, instructor mode."""
+
+    model: str
+    litellm_model: str
+    api_base: str | None
+    mode: str
+    identity: str  # what the cache keys on: the model, not the port it happens to use
+
+
+def route_for(model: str, settings: Settings) -> Route:
+    if is_local(model):
+        lm = resolve_local(model)
+        return Route(model, f"openai/{lm.served_name}", None, "LLAMACPP_JSON", f"local:{lm.served_name}")
+    if "/" not in model:
+        raise ConfigError(
+            f"model {model!r}: use a litellm model string such as openai/gpt-4o-mini, "
+            "anthropic/claude-3-5-haiku-latest, ollama/llama3.1, or local / local:gemma3-270m"
+        )
+    provider = model.split("/", 1)[0]
+    mode = os.environ.get("VERIFIER_INSTRUCTOR_MODE") or MODES.get(provider, "TOOLS")
+    return Route(model, model, os.environ.get("VERIFIER_API_BASE"), mode.upper(), model)
+
+
+class Gateway:
+    """Typed, cached, recorded model calls for one model."""
+
+    def __init__(self, settings: Settings, model: str | None = None) -> None:
+        self.settings = settings
+        self.route = route_for(model or settings.model, settings)
+        self.cache = ResponseCache(settings.cache_dir, enabled=settings.cache)
+        self.records: list[CallRecord] = []
+        self._lock = threading.Lock()
+        self._stack = contextlib.ExitStack()
+        self._api_base: str | None = self.route.api_base
+        self._transport_ready = False
+
+    @property
+    def model(self) -> str:
+        return self.route.model
+
+    def __enter__(self) -> Gateway:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._stack.close()
+        self.cache.close()
+
+    # ------------------------------------------------------------------ calls
+    def structured(
+        self,
+        response_model: type[T],
+        prompt: Prompt,
+        values: dict[str, Any],
+        *,
+        label: str,
+        context: dict[str, Any] | None = None,
+        max_retries: int = 2,
+        max_tokens: int = 1024,
+    ) -> Structured[T]:
+        """Ask for a `response_model`; validators get `context` and failures are re-asked."""
+        messages = prompt.render(**values)
+        key = cache_key(
+            {
+                "model": self.route.identity,
+                "mode": self.route.mode,
+                "messages": messages,
+                "schema": response_model.model_json_schema(),
+                "prompt": prompt.ref,
+                "temperature": self.settings.temperature,
+                "seed": self.settings.seed,
+                "max_tokens": max_tokens,
+                "max_retries": max_retries,
+                "context": _context_digest(context),
+            }
+        )
+        base = {"label": label, "model": self.model, "prompt": prompt.name,
+                "prompt_version": prompt.version, "cache_key": key}  # fmt: skip
+        if not self.settings.refresh:
+            hit = self.cache.get(key)
+            if hit is not None:
+                try:
+                    value = response_model.model_validate(hit["output"])
+                except (ValidationError, KeyError):
+                    hit = None  # schema changed under the same key: treat as a miss
+                else:
+                    rec = CallRecord(**base, cache_hit=True, **hit["usage"])
+                    self._remember(rec)
+                    return Structured(value, rec, list(hit.get("errors", [])))
+        if self.settings.offline and self.settings.cassette is None:
+            raise OfflineMiss(
+                f"--offline: no cached answer for {label} (model {self.model}, prompt {prompt.ref}, "
+                f"key {key[:12]}); run once without --offline or give a cassette"
+            )
+        t0 = time.monotonic()
+        value, usage, errors = self._call(response_model, messages, context, max_retries, max_tokens, label)
+        usage["latency_s"] = round(time.monotonic() - t0, 3)
+        self.cache.set(key, {"output": value.model_dump(mode="json"), "usage": usage, "errors": errors})
+        rec = CallRecord(**base, cache_hit=False, **usage)
+        self._remember(rec)
+        return Structured(value, rec, errors)
+
+    def _remember(self, rec: CallRecord) -> None:
+        with self._lock:
+            self.records.append(rec)
+
+    # -------------------------------------------------------------- transport
+    def _ensure_transport(self) -> None:
+        with self._lock:
+            if self._transport_ready:
+                return
+            os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+            if self.settings.cassette is not None:
+                self._stack.enter_context(use_cassette(self.settings.cassette, self.settings.record))
+            if is_local(self.model):
+                from verifier.local_model import base_url, running_server
+
+                if self.settings.offline or (self.settings.cassette and not self.settings.record):
+                    self._api_base = base_url(self.settings)  # replayed: no server needed
+                else:
+                    lm = resolve_local(self.model)
+                    self._api_base = self._stack.enter_context(running_server(lm, self.settings))
+            self._transport_ready = True
+
+    def _call(
+        self,
+        response_model: type[T],
+        messages: list[dict[str, str]],
+        context: dict[str, Any] | None,
+        max_retries: int,
+        max_tokens: int,
+        label: str,
+    ) -> tuple[T, dict[str, Any], list[str]]:
+        self._ensure_transport()
+        import instructor
+
+        usage: dict[str, Any] = {"attempts": 0, "prompt_tokens": 0, "completion_tokens": 0, "cost_usd": None}
+        send = self._sender(response_model, usage)
+        mode = "JSON" if self.route.mode == "LLAMACPP_JSON" else self.route.mode
+        client = instructor.from_litellm(send, mode=instructor.Mode[mode])
+        kwargs: dict[str, Any] = {
+            "model": self.route.litellm_model,
+            "messages": messages,
+            "temperature": self.settings.temperature,
+            "seed": self.settings.seed,
+            "max_tokens": max_tokens,
+            "timeout": self.settings.timeout_s,
+        }
+        if self._api_base:
+            kwargs["api_base"] = self._api_base
+        if is_local(self.model):
+            kwargs["api_key"] = "local-no-key"
+        try:
+            value = client.chat.completions.create(
+                response_model=response_model, max_retries=max_retries, context=context, **kwargs
+            )
+            return value, usage, []
+        except instructor.core.InstructorRetryException as e:
+            cause = e.__cause__
+            if isinstance(cause, (ModelCallError, OfflineMiss, ConfigError)):
+                raise cause from None
+            if not isinstance(cause, (ValidationError, json.JSONDecodeError, ValueError)):
+                raise ModelCallError(f"{label}: {self.model}: {_one_line(cause or e)}") from e
+            errors = [_one_line(a.exception) for a in e.failed_attempts]
+            text = _completion_text(e.last_completion)
+            try:
+                value = response_model.model_validate_json(text or "")
+            except ValidationError as ve:
+                raise ModelOutputError(
+                    f"{label}: {self.model} gave no parsable {response_model.__name__} after "
+                    f"{e.n_attempts} attempts: {_one_line(ve)}"
+                ) from e
+            return value, usage, errors
+        except instructor.core.IncompleteOutputException as e:
+            raise ModelOutputError(f"{label}: {self.model} output hit max_tokens={max_tokens}") from e
+
+    def _sender(self, response_model: type[BaseModel], usage: dict[str, Any]) -> Callable[..., Any]:
+        """litellm.completion with transport retries, usage accounting and llama.cpp's JSON mode."""
+        import litellm
+
+        litellm.suppress_debug_info = True
+        schema = response_model.model_json_schema()
+        settings = self.settings
+        llamacpp = self.route.mode == "LLAMACPP_JSON"
+
+        def send(**kwargs: Any) -> Any:
+            if llamacpp and kwargs.get("response_format") == {"type": "json_object"}:
+                # llama-cpp-python constrains decoding to this schema (a grammar); it rejects
+                # the "json_schema" type that instructor's JSON_SCHEMA mode sends.
+                kwargs["response_format"] = {"type": "json_object", "schema": schema}
+            response = _with_backoff(lambda: litellm.completion(num_retries=0, **kwargs), settings)
+            if not getattr(response, "choices", None):
+                raise ModelCallError(f"{self.model}: provider returned an empty choice list")
+            usage["attempts"] += 1
+            u = getattr(response, "usage", None)
+            if u is not None:
+                usage["prompt_tokens"] += int(getattr(u, "prompt_tokens", 0) or 0)
+                usage["completion_tokens"] += int(getattr(u, "completion_tokens", 0) or 0)
+            with contextlib.suppress(Exception):
+                cost = litellm.completion_cost(completion_response=response)
+                if cost:
+                    usage["cost_usd"] = (usage["cost_usd"] or 0.0) + float(cost)
+            return response
+
+        return send
+
+
+def _with_backoff(fn: Callable[[], Any], settings: Settings) -> Any:
+    """Retry transient transport failures (429, 5xx, timeouts, dropped connections)."""
+    import litellm
+
+    transient = (
+        litellm.RateLimitError,
+        litellm.InternalServerError,
+        litellm.ServiceUnavailableError,
+        litellm.BadGatewayError,
+        litellm.APIConnectionError,
+        litellm.Timeout,
+    )
+    attempt = 0
+    while True:
+        try:
+            return fn()
+        except Exception as e:
+            miss = _cassette_miss(e)
+            if miss is not None:
+                raise OfflineMiss(f"request not in the cassette: {_one_line(miss)[:200]}") from e
+            if isinstance(e, transient):
+                attempt += 1
+                if attempt > settings.transport_retries:
+                    raise ModelCallError(f"gave up after {attempt} attempts: {_one_line(e)}") from e
+                delay = _retry_after(e)
+                if delay is None:
+                    delay = settings.backoff_base_s * 2 ** (attempt - 1)
+                delay = min(delay, settings.backoff_max_s)
+                log.info("transient error (%s); retry %d in %.1f s", type(e).__name__, attempt, delay)
+                time.sleep(delay)
+                continue
+            if isinstance(e, litellm.APIError) or type(e).__module__.startswith(
+                ("litellm", "openai", "httpx")
+            ):
+                raise ModelCallError(_one_line(e)) from e
+            raise
+
+
+def _cassette_miss(e: BaseException) -> BaseException | None:
+    seen: BaseException | None = e
+    for _ in range(8):
+        if seen is None:
+            return None
+        if type(seen).__name__ == "CannotOverwriteExistingCassetteException":
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _retry_after(e: Exception) -> float | None:
+    response = getattr(e, "response", None)
+    headers = getattr(response, "headers", None) or getattr(e, "headers", None) or {}
+    value = headers.get("retry-after") if hasattr(headers, "get") else None
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _completion_text(completion: Any) -> str | None:
+    try:
+        return completion.choices[0].message.content
+    except (AttributeError, IndexError, TypeError):
+        return None
+
+
+def _context_digest(context: dict[str, Any] | None) -> str | None:
+    if not context:
+        return None
+    blob = json.dumps(context, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _one_line(e: BaseException | object) -> str:
+    text = " ".join(str(e).split())
+    return text[:300] + ("…" if len(text) > 300 else "")
+
+
+@contextlib.contextmanager
+def use_cassette(path: Path, record: bool):  # type: ignore[no-untyped-def]
+    """Replay (or, with record=True, re-record) model HTTP traffic; keys never reach the file."""
+    import vcr
+    from vcr.errors import CannotOverwriteExistingCassetteException
+
+    if not record and not Path(path).exists():
+        raise OfflineMiss(f"{path}: cassette not found (record it with --record)")
+    recorder = vcr.VCR(
+        record_mode="all" if record else "none",
+        match_on=("method", "path", "body"),
+        filter_headers=[(h, None) for h in SECRET_HEADERS],
+        filter_query_parameters=["key", "api_key"],
+        decode_compressed_response=True,
+    )
+    try:
+        with recorder.use_cassette(str(path), allow_playback_repeats=True):
+            yield
+    except CannotOverwriteExistingCassetteException as e:
+        raise OfflineMiss(f"{path}: a request is not in the cassette: {_one_line(e)[:200]}") from e

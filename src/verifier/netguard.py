@@ -1,0 +1,44 @@
+"""--offline means no socket to anything but loopback; this enforces it rather than hoping."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from typing import Any
+
+from verifier.errors import OfflineMiss
+
+_original_connect = socket.socket.connect
+_installed = False
+
+
+def _is_loopback(address: Any) -> bool:
+    if not isinstance(address, tuple):
+        return True  # AF_UNIX paths stay on this machine
+    host = str(address[0])
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> Any:
+    if not _is_loopback(address):
+        raise OfflineMiss(f"--offline: refused a network connection to {address[0]}:{address[1]}")
+    return _original_connect(self, address)
+
+
+def forbid_network() -> None:
+    """Refuse every non-loopback connection from this process from now on."""
+    global _installed
+    if not _installed:
+        socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+        _installed = True
+
+
+def allow_network() -> None:
+    global _installed
+    socket.socket.connect = _original_connect  # type: ignore[method-assign]
+    _installed = False

@@ -1,0 +1,56 @@
+"""Prompt templates: YAML files in `prompts/` with a version, rendered with Jinja2.
+
+The version goes into every cache key and every output, so a prompt edit is visible
+in review and never answered from a stale cache.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from verifier.errors import ConfigError
+
+
+def prompts_dir() -> Path:
+    env = os.environ.get("VERIFIER_PROMPTS_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "prompts"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    name: str
+    version: str
+    system: str
+    user: str
+
+    @property
+    def ref(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    def render(self, **values: object) -> list[dict[str, str]]:
+        from jinja2 import Environment, StrictUndefined
+
+        env = Environment(undefined=StrictUndefined, keep_trailing_newline=False, autoescape=False)
+        return [
+            {"role": "system", "content": env.from_string(self.system).render(**values).strip()},
+            {"role": "user", "content": env.from_string(self.user).render(**values).strip()},
+        ]
+
+
+@cache
+def load_prompt(name: str) -> Prompt:
+    path = prompts_dir() / f"{name}.yaml"
+    if not path.exists():
+        raise ConfigError(f"{path}: prompt template not found")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return Prompt(name=name, version=str(data["version"]), system=data["system"], user=data["user"])
+    except (yaml.YAMLError, KeyError, TypeError) as e:
+        raise ConfigError(f"{path}: malformed prompt template ({e})") from e

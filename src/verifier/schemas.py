@@ -1,0 +1,310 @@
+"""The contract between pipeline stages and the on-disk formats.
+
+Every file `verifier` writes or reads (claims, gold labels, verdicts, groups, briefs,
+run records) is one of these models, so a file made by one command (or by another
+tool) can be checked, scored or rendered by any other. Gold labels and predictions
+share `Claim`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+
+
+class ClaimType(StrEnum):
+    statistic = "statistic"
+    event = "event"
+    policy_legal = "policy_legal"
+    characterisation = "characterisation"
+    prediction = "prediction"
+    other = "other"
+
+
+class Certainty(StrEnum):
+    """How the article hedges the claim, from firmest to weakest."""
+
+    asserted = "asserted"  # stated as fact in the article's own voice
+    reported = "reported"  # "according to", "X said", "reports indicate"
+    alleged = "alleged"  # "claim", "accused", "if true", contested by nature
+    speculative = "speculative"  # "could reach", "may", "is estimated to possibly"
+
+
+class Qualifier(StrEnum):
+    exact = "exact"
+    approximately = "approximately"
+    over = "over"
+    under = "under"
+    up_to = "up_to"
+    at_least = "at_least"
+    range = "range"
+    vague = "vague"  # "tens of thousands", "hundreds"
+
+
+class Quantity(BaseModel):
+    """A number as the source states it: a value or a low–high range, plus what it counts."""
+
+    text: str = Field(description="the number as written in the quote, e.g. '300,000 to 500,000'")
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    unit: str | None = Field(default=None, description="e.g. 'percent', 'years', 'people'")
+    counted: str | None = Field(default=None, description="what is counted, e.g. 'deserters'")
+    qualifier: Qualifier = Qualifier.exact
+
+    def bounds(self) -> tuple[float, float] | None:
+        """The closed interval the quantity allows, widening open qualifiers."""
+        if self.low is not None and self.high is not None:
+            return (self.low, self.high)
+        if self.value is None:
+            return None
+        v = self.value
+        match self.qualifier:
+            case Qualifier.over | Qualifier.at_least:
+                return (v, v * 10)
+            case Qualifier.under | Qualifier.up_to:
+                return (0.0, v)
+            case Qualifier.approximately:
+                return (v * 0.9, v * 1.1)
+            case _:
+                return (v, v)
+
+
+class MatchKind(StrEnum):
+    exact = "exact"
+    normalised = "normalised"
+    fuzzy = "fuzzy"
+    none = "none"
+
+
+class CheckResult(BaseModel):
+    """One deterministic check of a claim against its document."""
+
+    name: str
+    passed: bool
+    detail: str = ""
+
+
+class Grounding(BaseModel):
+    """Where the claim's quote sits in its document, and every deterministic check run on it."""
+
+    grounded: bool
+    match: MatchKind = MatchKind.none
+    score: float = 0.0
+    checks: list[CheckResult] = Field(default_factory=list)
+
+    @property
+    def reasons(self) -> list[str]:
+        return [f"{c.name}: {c.detail}" for c in self.checks if not c.passed]
+
+
+class Claim(BaseModel):
+    """One check-worthy statement, with its verbatim evidence and who asserts it."""
+
+    model_config = ConfigDict(use_enum_values=False)
+
+    id: str
+    doc_id: str
+    text: str = Field(description="one self-contained statement; pronouns resolved")
+    quote: str = Field(description="verbatim evidence from the document")
+    start: int | None = Field(default=None, description="offset of quote in the document (code)")
+    end: int | None = None
+    claim_type: ClaimType = ClaimType.other
+    attributed_to: str = Field(description="who asserts it; the outlet when in its own voice")
+    certainty: Certainty = Certainty.asserted
+    quantities: list[Quantity] = Field(default_factory=list)
+    entities: list[str] = Field(default_factory=list)
+    time_ref: str | None = Field(default=None, description="the time the claim refers to")
+    grounding: Grounding | None = None
+    reasked: int = Field(default=0, description="validation re-asks spent on this claim's batch")
+
+
+class Document(BaseModel):
+    """A source text and what its manifest says about it."""
+
+    id: str
+    path: str
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    date: str | None = None
+    perspective: str | None = None
+    relays: list[str] = Field(
+        default_factory=list, description="upstream sources the outlet relays (for independence)"
+    )
+    encoding: str = "utf-8"
+    sha256: str = ""
+
+    @property
+    def source_key(self) -> str:
+        """Two documents with the same key are not independent confirmations."""
+        if self.relays:
+            return "|".join(sorted(r.lower() for r in self.relays))
+        return (self.outlet or self.id).lower()
+
+
+class CallRecord(BaseModel):
+    """One typed model call: what it cost and whether the cache answered it."""
+
+    label: str
+    model: str
+    prompt: str
+    prompt_version: str
+    cache_key: str
+    cache_hit: bool
+    attempts: int = 1
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = None
+    latency_s: float = 0.0
+    error: str | None = None
+
+
+class ExtractionSummary(BaseModel):
+    documents: int = 0
+    claims: int = 0
+    grounded: int = 0
+    reasked: int = 0
+    ungrounded: int = 0
+    failed_documents: int = 0
+    cache_hits: int = 0
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = None
+    seconds: float = 0.0
+
+
+class DocumentClaims(BaseModel):
+    """All claims for one document; a gold file and a prediction file have this shape."""
+
+    schema_version: str = SCHEMA_VERSION
+    doc_id: str
+    model: str | None = None
+    prompt_version: str | None = None
+    claims: list[Claim] = Field(default_factory=list)
+    error: str | None = Field(default=None, description="set when extraction failed for good")
+
+
+class ExtractionResult(BaseModel):
+    """What `verifier extract` writes."""
+
+    schema_version: str = SCHEMA_VERSION
+    model: str
+    prompt_versions: dict[str, str] = Field(default_factory=dict)
+    documents: list[DocumentClaims] = Field(default_factory=list)
+    summary: ExtractionSummary = Field(default_factory=ExtractionSummary)
+    calls: list[CallRecord] = Field(default_factory=list)
+
+    def all_claims(self) -> list[Claim]:
+        return [c for d in self.documents for c in d.claims]
+
+
+class VerdictLabel(StrEnum):
+    supported = "supported"
+    contradicted = "contradicted"
+    not_in_source = "not_in_source"
+
+
+class Verdict(BaseModel):
+    """A claim judged against its own source document."""
+
+    claim_id: str
+    doc_id: str
+    label: VerdictLabel
+    evidence: list[str] = Field(default_factory=list)
+    rationale: str = ""
+    method: str = Field(description="deterministic, llm, or llm+deterministic")
+    checks: list[CheckResult] = Field(default_factory=list)
+
+
+class GroupLabel(StrEnum):
+    corroborated = "corroborated"
+    contested = "contested"
+    single_source = "single_source"
+
+
+class GroupMember(BaseModel):
+    claim_id: str
+    doc_id: str
+    attributed_to: str
+    certainty: Certainty
+    source_key: str
+    figures: list[str] = Field(default_factory=list)
+    counted: list[str] = Field(default_factory=list)
+
+
+class ClaimGroup(BaseModel):
+    """Claims across documents about one proposition."""
+
+    id: str
+    proposition: str
+    label: GroupLabel
+    members: list[GroupMember]
+    independent_sources: int
+    notes: list[str] = Field(default_factory=list)
+
+    @property
+    def claim_ids(self) -> list[str]:
+        return [m.claim_id for m in self.members]
+
+
+class VerificationResult(BaseModel):
+    """What `verifier verify` writes."""
+
+    schema_version: str = SCHEMA_VERSION
+    model: str | None = None
+    verdicts: list[Verdict] = Field(default_factory=list)
+    groups: list[ClaimGroup] = Field(default_factory=list)
+    counts: dict[str, int] = Field(default_factory=dict)
+    calls: list[CallRecord] = Field(default_factory=list)
+
+
+class GoldGroup(BaseModel):
+    """A hand-labelled cross-source group: gold claim ids that concern one proposition."""
+
+    id: str
+    proposition: str
+    claim_ids: list[str]
+    label: GroupLabel
+    note: str = ""
+
+
+class GoldGroups(BaseModel):
+    schema_version: str = SCHEMA_VERSION
+    groups: list[GoldGroup] = Field(default_factory=list)
+
+
+class MetricValue(BaseModel):
+    value: float | None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    n: int = 0
+
+
+class RunRecord(BaseModel):
+    """One model's eval run: enough to reproduce it and to compare it with any other."""
+
+    schema_version: str = SCHEMA_VERSION
+    run_id: str
+    suite: str
+    model: str
+    config: dict[str, Any] = Field(default_factory=dict)
+    prompt_versions: dict[str, str] = Field(default_factory=dict)
+    git_revision: str | None = None
+    started_at: str
+    wall_seconds: float
+    metrics: dict[str, MetricValue] = Field(default_factory=dict)
+    per_document: dict[str, dict[str, float | None]] = Field(default_factory=dict)
+    items: list[dict[str, Any]] = Field(default_factory=list)
+    failed_items: list[dict[str, str]] = Field(default_factory=list)
+    predictions: list[DocumentClaims] = Field(default_factory=list)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = None
+    cache_hits: int = 0
+    calls: int = 0
