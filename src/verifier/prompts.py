@@ -51,6 +51,8 @@ def load_prompt(name: str) -> Prompt:
         raise ConfigError(f"{path}: prompt template not found")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return Prompt(name=name, version=str(data["version"]), system=data["system"], user=data["user"])
+        return Prompt(
+            name=name, version=str(data["version"]), system=data["system"], user=data["user"]
+        )
     except (yaml.YAMLError, KeyError, TypeError) as e:
         raise ConfigError(f"{path}: malformed prompt template ({e})") from e

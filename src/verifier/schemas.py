@@ -308,3 +308,87 @@ class RunRecord(BaseModel):
     cost_usd: float | None = None
     cache_hits: int = 0
     calls: int = 0
+
+
+class FlagKind(StrEnum):
+    unsupported = "unsupported"  # the cited claims do not back the sentence
+    uncited = "uncited"  # no citation at all
+    certainty_inflation = "certainty_inflation"  # states as fact what the source only reported
+    unattributed_contested = "unattributed_contested"  # a contested claim without its source
+    loaded_language = "loaded_language"  # emotive wording in the brief's own voice
+    missing_perspective = (
+        "missing_perspective"  # a perspective in the sources, absent from the brief
+    )
+
+
+class Flag(BaseModel):
+    kind: FlagKind
+    detail: str
+
+
+class BriefSentence(BaseModel):
+    """One sentence of a brief and the claim ids it rests on (and through them, documents)."""
+
+    text: str
+    cites: list[str] = Field(default_factory=list)
+    supported: bool | None = None  # set by the checks
+    flags: list[Flag] = Field(default_factory=list)
+
+
+class SectionKind(StrEnum):
+    overview = "overview"
+    perspective = "perspective"
+    agreement = "agreement"
+    dispute = "dispute"
+    single_source = "single_source"
+    unknown = "unknown"
+
+
+class BriefSection(BaseModel):
+    kind: SectionKind
+    title: str
+    perspective: str | None = None
+    sentences: list[BriefSentence] = Field(default_factory=list)
+
+
+class SourceRef(BaseModel):
+    """What a brief says about each source document."""
+
+    id: str
+    title: str | None = None
+    outlet: str | None = None
+    perspective: str | None = None
+    path: str | None = None
+
+
+class BriefVerification(BaseModel):
+    """The brief's own checks, as numbers."""
+
+    sentences: int = 0
+    cited: int = 0
+    supported: int = 0
+    share_supported: float = 0.0
+    flags: dict[str, int] = Field(default_factory=dict)
+    citations_by_source: dict[str, float] = Field(default_factory=dict)
+    citations_by_perspective: dict[str, float] = Field(default_factory=dict)
+    missing_perspectives: list[str] = Field(default_factory=list)
+    brief_flags: list[Flag] = Field(default_factory=list)
+
+
+class Brief(BaseModel):
+    """A neutral multi-perspective brief, self-contained: its claims, groups, sources ride along."""
+
+    schema_version: str = SCHEMA_VERSION
+    model: str | None = None
+    prompt_versions: dict[str, str] = Field(default_factory=dict)
+    headline: BriefSentence
+    sections: list[BriefSection] = Field(default_factory=list)
+    sources: list[SourceRef] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    verdicts: list[Verdict] = Field(default_factory=list)
+    groups: list[ClaimGroup] = Field(default_factory=list)
+    verification: BriefVerification = Field(default_factory=BriefVerification)
+    calls: list[CallRecord] = Field(default_factory=list)
+
+    def all_sentences(self) -> list[BriefSentence]:
+        return [self.headline] + [s for sec in self.sections for s in sec.sentences]

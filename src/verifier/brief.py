@@ -1,0 +1,236 @@
+"""The brief: extract → verify → group across sources → write → check.
+
+Balance is built in, not requested: every perspective present in the sources gets its own
+section (written from its own claims only), agreements and disputes come from the
+cross-source groups with each side's figure and attribution side by side, and every
+single-source or unverified claim is listed as such. The model writes only the headline,
+the overview and the perspective summaries; the checks then test every sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationInfo, model_validator
+
+from verifier.brief_checks import check_brief
+from verifier.gateway import Gateway
+from verifier.prompts import load_prompt
+from verifier.schemas import (
+    Brief,
+    BriefSection,
+    BriefSentence,
+    Certainty,
+    Claim,
+    ClaimGroup,
+    Document,
+    GroupLabel,
+    SectionKind,
+    SourceRef,
+    Verdict,
+    VerdictLabel,
+)
+
+OVERVIEW_PROMPT = "brief_overview"
+PERSPECTIVE_PROMPT = "brief_perspective"
+MAX_LISTED = 40  # single-source claims listed in full before "and N more"
+
+
+class DraftSentence(BaseModel):
+    text: str = Field(max_length=400)
+    cites: list[str] = Field(max_length=6)
+
+
+class _Cited(BaseModel):
+    @model_validator(mode="after")
+    def _known_ids(self, info: ValidationInfo) -> _Cited:
+        allowed: set[str] | None = (info.context or {}).get("claim_ids")
+        if allowed is None:
+            return self
+        bad = {c for s in getattr(self, "sentences", []) for c in s.cites if c not in allowed}
+        if bad:
+            raise ValueError(f"unknown claim ids {sorted(bad)}; cite only ids from the list")
+        return self
+
+
+class OverviewDraft(_Cited):
+    headline: str = Field(max_length=200)
+    sentences: list[DraftSentence] = Field(max_length=3)
+
+
+class PerspectiveDraft(_Cited):
+    sentences: list[DraftSentence] = Field(max_length=3)
+
+
+def _claim_lines(claims: list[Claim]) -> list[dict[str, str]]:
+    return [
+        {
+            "id": c.id,
+            "attributed_to": c.attributed_to,
+            "certainty": c.certainty.value,
+            "text": c.text,
+        }
+        for c in claims
+    ]
+
+
+def _sentences(drafts: list[DraftSentence]) -> list[BriefSentence]:
+    return [
+        BriefSentence(text=d.text.strip(), cites=list(dict.fromkeys(d.cites)))
+        for d in drafts
+        if d.text.strip()
+    ]
+
+
+def _figures(group: ClaimGroup) -> str:
+    return "; ".join(
+        f"{m.attributed_to} ({m.certainty.value}): {', '.join(m.figures) or 'no figure'}"
+        for m in group.members
+    )
+
+
+def structure_sections(
+    claims: list[Claim], groups: list[ClaimGroup], verdicts: dict[str, Verdict]
+) -> list[BriefSection]:
+    """Agreement, dispute, single-source and unknown sections, built from groups by code."""
+    by_id = {c.id: c for c in claims}
+    agree, dispute, single, unknown = [], [], [], []
+    for g in groups:
+        ids = g.claim_ids
+        if g.label == GroupLabel.corroborated:
+            who = " and ".join(dict.fromkeys(m.attributed_to for m in g.members))
+            agree.append(
+                BriefSentence(text=f"{g.proposition} — reported independently by {who}.", cites=ids)
+            )
+        elif g.label == GroupLabel.contested:
+            dispute.append(
+                BriefSentence(
+                    text=f"Sources disagree on {g.proposition}: {_figures(g)}.", cites=ids
+                )
+            )
+        elif len(g.members) > 1 and g.notes:
+            dispute.append(
+                BriefSentence(
+                    text=f"Not directly comparable ({'; '.join(g.notes)}): {_figures(g)}.",
+                    cites=ids,
+                )
+            )
+    for c in claims:
+        v = verdicts.get(c.id)
+        grounded = bool(c.grounding and c.grounding.grounded)
+        in_multi = any(c.id in g.claim_ids and len(g.members) > 1 for g in groups)
+        if (v is not None and v.label != VerdictLabel.supported) or not grounded:
+            reason = v.rationale if v else "; ".join(c.grounding.reasons if c.grounding else [])
+            single.append(
+                BriefSentence(
+                    text=f"Unverified — {c.attributed_to} ({c.certainty.value}): {c.text} "
+                    f"[check: {reason}]",
+                    cites=[c.id],
+                )
+            )
+        elif not in_multi:
+            single.append(
+                BriefSentence(
+                    text=f"Single source — according to {c.attributed_to}: {c.text}", cites=[c.id]
+                )
+            )
+        if c.certainty in (Certainty.speculative, Certainty.alleged) and c.id in by_id:
+            unknown.append(
+                BriefSentence(
+                    text=f"Not established: {c.attributed_to} {c.certainty.value} "
+                    f"that {c.text[0].lower() + c.text[1:]}",
+                    cites=[c.id],
+                )
+            )
+    if len(single) > MAX_LISTED:
+        single = single[:MAX_LISTED]
+    return [
+        BriefSection(kind=SectionKind.agreement, title="Where sources agree", sentences=agree),
+        BriefSection(kind=SectionKind.dispute, title="Where sources disagree", sentences=dispute),
+        BriefSection(
+            kind=SectionKind.single_source,
+            title="Single-source and unverified claims",
+            sentences=single,
+        ),
+        BriefSection(kind=SectionKind.unknown, title="What remains unknown", sentences=unknown),
+    ]
+
+
+def write_brief(
+    gateway: Gateway,
+    documents: list[Document],
+    claims: list[Claim],
+    verdicts: list[Verdict],
+    groups: list[ClaimGroup],
+    on_done: Callable[[], Any] | None = None,
+) -> Brief:
+    """The model writes headline, overview and one section per perspective; code writes the rest."""
+    verdict_of = {v.claim_id: v for v in verdicts}
+    perspective_of = {d.id: d.perspective or d.outlet or d.id for d in documents}
+    ids = {c.id for c in claims}
+    overview = gateway.structured(
+        OverviewDraft,
+        load_prompt(OVERVIEW_PROMPT),
+        {"claims": _claim_lines(claims), "n_sources": len(documents)},
+        label="brief overview",
+        context={"claim_ids": ids},
+        max_retries=2,
+        max_tokens=700,
+    ).value
+    if on_done:
+        on_done()
+    sections = [
+        BriefSection(
+            kind=SectionKind.overview, title="Overview", sentences=_sentences(overview.sentences)
+        )
+    ]
+    for perspective in dict.fromkeys(perspective_of[d.id] for d in documents):
+        own = [c for c in claims if perspective_of.get(c.doc_id) == perspective]
+        sentences: list[BriefSentence] = []
+        if own:
+            draft = gateway.structured(
+                PerspectiveDraft,
+                load_prompt(PERSPECTIVE_PROMPT),
+                {"perspective": perspective, "claims": _claim_lines(own)},
+                label=f"brief perspective {perspective[:40]}",
+                context={"claim_ids": {c.id for c in own}},
+                max_retries=2,
+                max_tokens=600,
+            ).value
+            sentences = _sentences(draft.sentences)
+        sections.append(
+            BriefSection(
+                kind=SectionKind.perspective,
+                title=perspective,
+                perspective=perspective,
+                sentences=sentences,
+            )
+        )
+        if on_done:
+            on_done()
+    sections += structure_sections(claims, groups, verdict_of)
+    brief = Brief(
+        model=gateway.model,
+        prompt_versions={p: load_prompt(p).version for p in (OVERVIEW_PROMPT, PERSPECTIVE_PROMPT)},
+        headline=BriefSentence(text=overview.headline.strip(), cites=[]),
+        sections=sections,
+        sources=[
+            SourceRef(
+                id=d.id,
+                title=d.title,
+                outlet=d.outlet,
+                perspective=perspective_of[d.id],
+                path=d.path,
+            )
+            for d in documents
+        ],
+        claims=claims,
+        verdicts=verdicts,
+        groups=groups,
+    )
+    return check_brief(brief)
+
+
+def brief_stage_count(documents: list[Document]) -> int:
+    return 1 + len({d.perspective or d.outlet or d.id for d in documents})

@@ -1,0 +1,216 @@
+"""The brief's own checks: faithfulness, certainty inflation, attribution, loaded language, balance.
+
+All deterministic, so they run on any brief JSON (including a hand-written one) without a
+model, and the same brief always gets the same flags.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz
+
+from verifier.quantities import numbers_in
+from verifier.quotes import normalise
+from verifier.schemas import (
+    Brief,
+    BriefSentence,
+    BriefVerification,
+    Certainty,
+    Claim,
+    Flag,
+    FlagKind,
+    GroupLabel,
+)
+
+LEXICON = Path(__file__).parent / "data" / "loaded_language.yaml"
+#: rapidfuzz token_set_ratio (0–100) between a sentence and its cited claims' text+quote.
+SUPPORT_THRESHOLD = 55.0
+#: Words that show a sentence keeps its source's hedging or attribution.
+HEDGES = re.compile(
+    r"\b(according to|reported(ly)?|reports?|claim(s|ed)?|alleg(e|es|ed|edly)|said|says|say|stated|"
+    r"state[sd]?|told|estimate[sd]?|if true|could|may|might|possibly|suggest(s|ed)?|accus(e|es|ed)|"
+    r"assert(s|ed)?|argue[sd]?|speculat\w*|described|cited|quoted)\b",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|‘[^’]*’")
+_WORD = re.compile(r"[^\W\d_]+")
+_STOP = set(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "and",
+        "or",
+        "via",
+        "by",
+        "to",
+        "from",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "as",
+        "its",
+        "their",
+        "his",
+        "her",
+        "who",
+        "which",
+        "that",
+        "this",
+        "source",
+        "sources",
+        "official",
+        "officials",
+        "report",
+        "reports",
+        "according",
+        "said",
+        "says",
+    ]
+)
+
+
+@cache
+def lexicon() -> list[tuple[str, re.Pattern[str]]]:
+    data = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
+    terms = [t for group in data["categories"].values() for t in group]
+    out = []
+    for term in terms:
+        stem = re.escape(term.rstrip("*")).replace(r"\ ", r"\s+")
+        tail = r"\w*" if term.endswith("*") else ""
+        out.append((term, re.compile(rf"\b{stem}{tail}\b", re.IGNORECASE)))
+    return out
+
+
+def loaded_terms(sentence: str) -> list[str]:
+    """Loaded words in the brief's own voice: outside quotes, in sentences attributing nothing."""
+    if HEDGES.search(sentence):
+        return []
+    own_voice = _QUOTED.sub(" ", sentence)
+    return [m.group(0) for _, pat in lexicon() if (m := pat.search(own_voice))]
+
+
+def names_source(sentence: str, claim: Claim) -> bool:
+    """Does the sentence name who asserts the claim (any distinctive word of attributed_to)?"""
+    words = [
+        w.lower()
+        for w in _WORD.findall(claim.attributed_to)
+        if len(w) > 2 and w.lower() not in _STOP
+    ]
+    text = sentence.lower()
+    return any(w[:5] in text for w in words)
+
+
+def check_sentence(
+    s: BriefSentence, claims: dict[str, Claim], contested: set[str], *, headline: bool = False
+) -> BriefSentence:
+    flags: list[Flag] = []
+    cited = [claims[c] for c in s.cites if c in claims]
+    unknown = [c for c in s.cites if c not in claims]
+    if not s.cites:
+        flags.append(Flag(kind=FlagKind.uncited, detail="no citation"))
+    elif unknown:
+        flags.append(
+            Flag(kind=FlagKind.unsupported, detail=f"cites unknown claims: {', '.join(unknown)}")
+        )
+    supported = False
+    if cited:
+        evidence = " ".join(f"{c.text} {c.quote}" for c in cited)
+        extra = numbers_in(s.text) - numbers_in(evidence)
+        overlap = fuzz.token_set_ratio(normalise(s.text), normalise(evidence))
+        supported = not extra and overlap >= SUPPORT_THRESHOLD and not unknown
+        if extra:
+            shown = ", ".join(f"{n:g}" for n in sorted(extra))
+            flags.append(
+                Flag(kind=FlagKind.unsupported, detail=f"numbers not in the cited claims: {shown}")
+            )
+        elif not supported and not unknown:
+            flags.append(
+                Flag(
+                    kind=FlagKind.unsupported,
+                    detail=f"wording not backed by the cited claims (overlap {overlap:.0f})",
+                )
+            )
+        hedged = bool(HEDGES.search(s.text))
+        for c in cited:
+            if c.certainty != Certainty.asserted and not hedged and not names_source(s.text, c):
+                flags.append(
+                    Flag(
+                        kind=FlagKind.certainty_inflation,
+                        detail=f"{c.id} is {c.certainty.value} by {c.attributed_to}; "
+                        "the sentence states it as fact",
+                    )
+                )
+            if c.id in contested and not names_source(s.text, c):
+                flags.append(
+                    Flag(
+                        kind=FlagKind.unattributed_contested,
+                        detail=f"{c.id} is contested; name its source ({c.attributed_to})",
+                    )
+                )
+    for term in loaded_terms(s.text):
+        flags.append(
+            Flag(kind=FlagKind.loaded_language, detail=f"'{term}' in the brief's own voice")
+        )
+    if headline and not s.cites:  # a headline summarises the whole brief; it need not cite
+        return s.model_copy(
+            update={"flags": [f for f in flags if f.kind != FlagKind.uncited], "supported": None}
+        )
+    return s.model_copy(update={"flags": flags, "supported": supported})
+
+
+def check_brief(brief: Brief) -> Brief:
+    """Run every check; flags go on sentences and the numbers into `brief.verification`."""
+    claims = {c.id: c for c in brief.claims}
+    contested = {
+        cid for g in brief.groups if g.label == GroupLabel.contested for cid in g.claim_ids
+    }
+    headline = check_sentence(brief.headline, claims, contested, headline=True)
+    sections = [
+        sec.model_copy(
+            update={"sentences": [check_sentence(s, claims, contested) for s in sec.sentences]}
+        )
+        for sec in brief.sections
+    ]
+    checked = brief.model_copy(update={"headline": headline, "sections": sections})
+    body = [s for sec in sections for s in sec.sentences]
+    counts = Counter(f.kind.value for s in [headline, *body] for f in s.flags)
+
+    by_source: Counter[str] = Counter()
+    by_perspective: Counter[str] = Counter()
+    perspective_of = {src.id: src.perspective or src.id for src in brief.sources}
+    for s in body:
+        for cid in s.cites:
+            if cid in claims:
+                doc = claims[cid].doc_id
+                by_source[doc] += 1
+                by_perspective[perspective_of.get(doc, doc)] += 1
+    total = sum(by_source.values()) or 1
+    present = sorted({perspective_of[d.id] for d in brief.sources})
+    missing = [p for p in present if by_perspective[p] == 0]
+    brief_flags = [
+        Flag(kind=FlagKind.missing_perspective, detail=f"no sentence cites: {p}") for p in missing
+    ]
+    if missing:
+        counts[FlagKind.missing_perspective.value] += len(missing)
+    supported = sum(1 for s in body if s.supported)
+    checked.verification = BriefVerification(
+        sentences=len(body),
+        cited=sum(1 for s in body if s.cites),
+        supported=supported,
+        share_supported=round(supported / len(body), 4) if body else 0.0,
+        flags=dict(sorted(counts.items())),
+        citations_by_source={d.id: round(by_source[d.id] / total, 4) for d in brief.sources},
+        citations_by_perspective={p: round(by_perspective[p] / total, 4) for p in present},
+        missing_perspectives=missing,
+        brief_flags=brief_flags,
+    )
+    return checked

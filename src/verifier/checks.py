@@ -1,0 +1,159 @@
+"""Deterministic checks of a claim against its document: no model, so they run anywhere.
+
+These are what `verify --no-llm` runs and what extraction enforces with re-asks:
+the quote is in the document, every number in the claim is in its quote, and the
+attribution names someone the document mentions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from verifier.quantities import numbers_in
+from verifier.quotes import find_quote, normalise
+from verifier.schemas import CheckResult, Claim, Document, Grounding, MatchKind
+
+#: Attributions that mean "the article itself" and need no support in the text.
+SELF_ATTRIBUTIONS = {
+    "the article",
+    "article",
+    "the outlet",
+    "outlet",
+    "the author",
+    "author",
+    "the report",
+}
+
+#: Words too generic to show that an attribution is grounded in the text.
+_GENERIC = set(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "and",
+        "or",
+        "via",
+        "by",
+        "to",
+        "from",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "as",
+        "its",
+        "their",
+        "his",
+        "her",
+        "who",
+        "which",
+        "that",
+        "this",
+        "source",
+        "sources",
+        "official",
+        "officials",
+        "report",
+        "reports",
+        "reported",
+        "according",
+        "said",
+        "says",
+        "media",
+        "outlet",
+        "article",
+        "news",
+        "agency",
+        "some",
+        "many",
+        "several",
+        "one",
+        "two",
+        "unnamed",
+        "anonymous",
+        "people",
+        "person",
+        "group",
+    ]
+)
+#: Share of an attribution's distinctive words that must occur in the document.
+ATTRIBUTION_MIN_SHARE = 0.6
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def _stem(word: str) -> str:
+    """Crude prefix stem: Russia/Russian/Russia's, desert/deserters compare equal."""
+    w = word.lower().replace("’", "'").split("'")[0]
+    return w[:5] if len(w) > 5 else w
+
+
+def check_quote(
+    claim: Claim, doc: Document
+) -> tuple[CheckResult, MatchKind, float, tuple[int, int] | None]:
+    m = find_quote(claim.quote, doc.text)
+    if m is None:
+        return (
+            CheckResult(name="quote_found", passed=False, detail="quote not found in the document"),
+            MatchKind.none,
+            0.0,
+            None,
+        )
+    detail = m.kind.value if m.kind != MatchKind.fuzzy else f"fuzzy {m.score:.0f}"
+    return (
+        CheckResult(name="quote_found", passed=True, detail=detail),
+        m.kind,
+        m.score,
+        (m.start, m.end),
+    )
+
+
+def check_numbers(claim: Claim) -> CheckResult:
+    missing = sorted(numbers_in(claim.text) - numbers_in(claim.quote))
+    if missing:
+        shown = ", ".join(f"{n:g}" for n in missing)
+        return CheckResult(
+            name="numbers_in_quote", passed=False, detail=f"not in the quote: {shown}"
+        )
+    return CheckResult(name="numbers_in_quote", passed=True)
+
+
+def check_attribution(claim: Claim, doc: Document) -> CheckResult:
+    who = normalise(claim.attributed_to).strip(" .")
+    if not who:
+        return CheckResult(
+            name="attribution_supported", passed=False, detail="no attribution given"
+        )
+    outlet = normalise(doc.outlet or "")
+    if who in SELF_ATTRIBUTIONS or (outlet and (who in outlet or outlet in who)):
+        return CheckResult(name="attribution_supported", passed=True, detail="the outlet itself")
+    words = [w for w in _WORD.findall(who) if w.lower() not in _GENERIC and len(w) > 2]
+    if not words:
+        return CheckResult(
+            name="attribution_supported",
+            passed=False,
+            detail=f"{claim.attributed_to!r} names no one",
+        )
+    doc_stems = {_stem(w) for w in _WORD.findall(doc.text)}
+    found = [w for w in words if _stem(w) in doc_stems]
+    if len(found) / len(words) >= ATTRIBUTION_MIN_SHARE:
+        return CheckResult(name="attribution_supported", passed=True)
+    absent = ", ".join(w for w in words if w not in found)
+    return CheckResult(
+        name="attribution_supported", passed=False, detail=f"the document never mentions: {absent}"
+    )
+
+
+def ground(claim: Claim, doc: Document) -> Claim:
+    """The claim with offsets from the code and every deterministic check recorded."""
+    quote_check, kind, score, span = check_quote(claim, doc)
+    checks = [quote_check, check_numbers(claim), check_attribution(claim, doc)]
+    update: dict[str, object] = {
+        "grounding": Grounding(
+            grounded=all(c.passed for c in checks), match=kind, score=score, checks=checks
+        )
+    }
+    update["start"], update["end"] = span if span else (None, None)
+    return claim.model_copy(update=update)

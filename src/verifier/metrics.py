@@ -1,0 +1,873 @@
+"""Every benchmark metric, defined once.
+
+Predicted claims are scored against hand-written gold claims of the same shape. The steps:
+
+1. **Align** predicted to gold claims one-to-one per document (Hungarian assignment over a
+   similarity in [0, 1]); pairs below `MATCH_THRESHOLD` are not matches.
+2. **Count** per document: matches, field agreement on matched pairs, grounded quotes.
+3. **Aggregate** micro over documents (ratios of summed counts, so long documents weigh more),
+   with a 95 % percentile-bootstrap interval from resampling documents.
+
+Metric definitions are in `docs/METRICS.md`; the constants below are the thresholds it cites.
+The matcher is pluggable (`Matcher`) so an embedding or LLM-judge matcher can replace the
+default, which is deterministic and needs no model.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+from pydantic import BaseModel, Field
+from rapidfuzz import fuzz
+from scipy.optimize import linear_sum_assignment
+
+from verifier.errors import InputError
+from verifier.fileio import load_json, load_model
+from verifier.quotes import find_quote, normalise
+from verifier.schemas import (
+    Claim,
+    ClaimGroup,
+    Document,
+    DocumentClaims,
+    ExtractionResult,
+    GoldGroups,
+    MetricValue,
+    Quantity,
+    RunRecord,
+)
+
+log = logging.getLogger("verifier")
+
+#: A predicted and a gold claim are a match only at or above this similarity.
+MATCH_THRESHOLD = 0.5
+#: Weight of claim-text overlap in the lexical score; the quote overlap gets the rest.
+TEXT_WEIGHT = 0.5
+#: How much numeric disagreement can take off: similarity = lexical × (1 − w·(1 − numeric)).
+NUMERIC_WEIGHT = 0.4
+#: Numeric agreement when only one of the two claims contains numbers.
+NUMERIC_ONE_SIDED = 0.5
+#: Relative tolerance for two numbers (or quantity bounds) to be equal: float noise only.
+NUMBER_REL_TOL = 1e-6
+#: rapidfuzz ratio (0–100) at which two name tokens are the same ("Zelensky"/"Zelenskyy").
+ATTRIBUTION_THRESHOLD = 85.0
+#: Jaccard overlap (of gold claim ids) at which a predicted group matches a gold group.
+GROUP_MATCH_THRESHOLD = 0.5
+#: Bonus (× share of agreeing fields) that only decides between exactly tied pairings.
+TIE_BREAK = 1e-9
+BOOTSTRAP_RESAMPLES = 1000
+BOOTSTRAP_SEED = 0
+CONFIDENCE = 0.95
+
+METRIC_NAMES = (
+    "claim_precision",
+    "claim_recall",
+    "claim_f1",
+    "attribution_accuracy",
+    "certainty_accuracy",
+    "type_accuracy",
+    "quantity_accuracy",
+    "grounding_rate",
+    "hallucination_rate",
+    "group_pair_precision",
+    "group_pair_recall",
+    "group_pair_f1",
+    "group_label_accuracy",
+)
+
+# --------------------------------------------------------------------------- text features
+
+_STOPWORDS_TEXT = (
+    "a an the of to in on at by for from with and or but as is are was were be been being "
+    "has have had it its this that these those which who whom whose than then there their "
+    "they he she his her him them we our us i you your not no into over about also"
+)
+_STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+_NUMBER = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s*(thousand|million|billion|trillion|bn)\b)?"
+)
+_MULTIPLIER = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+
+
+def _stem(word: str) -> str:
+    """Crude plural folding, enough that 'soldiers' meets 'soldier' in a paraphrase."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def content_tokens(text: str) -> frozenset[str]:
+    """Normalised content words and numbers (thousands separators dropped), stopwords removed."""
+    out: set[str] = set()
+    for tok in _TOKEN.findall(normalise(text)):
+        if tok[0].isdigit():
+            out.add(tok.replace(",", ""))
+        elif tok not in _STOPWORDS:
+            out.add(_stem(tok))
+    return frozenset(out)
+
+
+def numbers_in(text: str) -> list[float]:
+    """Digit numbers in `text`, scaled by a following 'thousand/million/billion'."""
+    found: list[float] = []
+    for whole, frac, mult in _NUMBER.findall(normalise(text)):
+        value = float(whole.replace(",", "") + (f".{frac}" if frac else ""))
+        found.append(value * _MULTIPLIER.get(mult, 1.0))
+    return found
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=NUMBER_REL_TOL, abs_tol=1e-9)
+
+
+def claim_numbers(claim: Claim) -> list[float]:
+    """The numbers a claim states: from its text, else from its quantities' value/low/high."""
+    nums = numbers_in(claim.text)
+    if not nums:
+        for q in claim.quantities:
+            nums.extend(v for v in (q.value, q.low, q.high) if v is not None)
+    unique: list[float] = []
+    for n in nums:
+        if not any(_close(n, u) for u in unique):
+            unique.append(n)
+    return unique
+
+
+def numeric_agreement(a: Sequence[float], b: Sequence[float]) -> float:
+    """Share of the two claims' numbers that have an equal number on the other side.
+
+    1.0 when neither states a number, `NUMERIC_ONE_SIDED` when only one does, otherwise
+    (|a found in b| + |b found in a|) / (|a| + |b|), so one wrong figure lowers it.
+    """
+    if not a and not b:
+        return 1.0
+    if not a or not b:
+        return NUMERIC_ONE_SIDED
+    hits = sum(any(_close(x, y) for y in b) for x in a)
+    hits += sum(any(_close(y, x) for x in a) for y in b)
+    return hits / (len(a) + len(b))
+
+
+def token_f1(a: frozenset[str], b: frozenset[str]) -> float:
+    """Token-set F1 (Dice): 2|a∩b| / (|a|+|b|); 1.0 for two empty sets."""
+    if not a and not b:
+        return 1.0
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+def containment(a: frozenset[str] | tuple[int, int], b: frozenset[str] | tuple[int, int]) -> float:
+    """Overlap over the smaller of two token sets or two [start, end) spans.
+
+    Quotes differ mostly in granularity (a clause vs its whole sentence), which should not
+    count against a match, so the shorter one being inside the longer one scores 1.
+    """
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+        shorter = min(a[1] - a[0], b[1] - b[0])
+        return inter / shorter if shorter > 0 else 0.0
+    assert isinstance(a, frozenset) and isinstance(b, frozenset)
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+# --------------------------------------------------------------------------- matchers
+
+
+@runtime_checkable
+class Matcher(Protocol):
+    """Scores every predicted × gold claim pair of one document in [0, 1].
+
+    Batch-shaped so that an embedding or LLM-judge matcher can score a document in one call.
+    """
+
+    name: str
+    threshold: float
+
+    def similarity_matrix(
+        self, pred: Sequence[Claim], gold: Sequence[Claim], document: str | None
+    ) -> np.ndarray:
+        """Array of shape (len(pred), len(gold)); `document` is the source text when known."""
+        ...
+
+
+@dataclass(frozen=True)
+class SimilarityParts:
+    text: float
+    quote: float
+    numeric: float
+    similarity: float
+
+
+def _span(claim: Claim, document: str | None) -> tuple[int, int] | None:
+    """Where the quote is in the document: located afresh when the text is known, else stored."""
+    if document is not None:
+        m = find_quote(claim.quote, document)
+        return (m.start, m.end) if m else None
+    if claim.start is not None and claim.end is not None and claim.end > claim.start:
+        return (claim.start, claim.end)
+    return None
+
+
+@dataclass(frozen=True)
+class DefaultMatcher:
+    """Deterministic lexical + numeric similarity; needs no model.
+
+    lexical = TEXT_WEIGHT · token_f1(texts) + (1 − TEXT_WEIGHT) · quote_overlap, where
+    quote_overlap is the containment of the two quote spans when both are located, else of
+    their token sets. similarity = lexical · (1 − NUMERIC_WEIGHT · (1 − numeric_agreement)).
+    """
+
+    threshold: float = MATCH_THRESHOLD
+    text_weight: float = TEXT_WEIGHT
+    numeric_weight: float = NUMERIC_WEIGHT
+    name: str = "lexical-numeric"
+
+    def parts(self, pred: Claim, gold: Claim, document: str | None = None) -> SimilarityParts:
+        return self._parts(_Features.of(pred, document), _Features.of(gold, document))
+
+    def similarity(self, pred: Claim, gold: Claim, document: str | None = None) -> float:
+        return self.parts(pred, gold, document).similarity
+
+    def similarity_matrix(
+        self, pred: Sequence[Claim], gold: Sequence[Claim], document: str | None
+    ) -> np.ndarray:
+        pf = [_Features.of(c, document) for c in pred]
+        gf = [_Features.of(c, document) for c in gold]
+        out = np.zeros((len(pf), len(gf)))
+        for i, p in enumerate(pf):
+            for j, g in enumerate(gf):
+                out[i, j] = self._parts(p, g).similarity
+        return out
+
+    def _parts(self, p: _Features, g: _Features) -> SimilarityParts:
+        text = token_f1(p.text_tokens, g.text_tokens)
+        if p.span is not None and g.span is not None:
+            quote = containment(p.span, g.span)
+        else:
+            quote = containment(p.quote_tokens, g.quote_tokens)
+        numeric = numeric_agreement(p.numbers, g.numbers)
+        lexical = self.text_weight * text + (1 - self.text_weight) * quote
+        sim = lexical * (1 - self.numeric_weight * (1 - numeric))
+        return SimilarityParts(text, quote, numeric, min(1.0, max(0.0, sim)))
+
+
+@dataclass(frozen=True)
+class _Features:
+    text_tokens: frozenset[str]
+    quote_tokens: frozenset[str]
+    numbers: tuple[float, ...]
+    span: tuple[int, int] | None
+
+    @classmethod
+    def of(cls, claim: Claim, document: str | None) -> _Features:
+        return cls(
+            content_tokens(claim.text),
+            content_tokens(claim.quote),
+            tuple(claim_numbers(claim)),
+            _span(claim, document),
+        )
+
+
+@dataclass(frozen=True)
+class PairwiseMatcher:
+    """Adapts a plain `fn(pred, gold, document) -> float` (e.g. embedding cosine) to `Matcher`."""
+
+    fn: Callable[[Claim, Claim, str | None], float]
+    threshold: float = MATCH_THRESHOLD
+    name: str = "pairwise"
+
+    def similarity_matrix(
+        self, pred: Sequence[Claim], gold: Sequence[Claim], document: str | None
+    ) -> np.ndarray:
+        out = np.zeros((len(pred), len(gold)))
+        for i, p in enumerate(pred):
+            for j, g in enumerate(gold):
+                out[i, j] = self.fn(p, g, document)
+        return out
+
+
+DEFAULT_MATCHER = DefaultMatcher()
+
+
+def similarity(pred: Claim, gold: Claim, document: str | None = None) -> float:
+    """The default matcher's similarity of one pair (see `DefaultMatcher`)."""
+    return DEFAULT_MATCHER.similarity(pred, gold, document)
+
+
+# --------------------------------------------------------------------------- alignment
+
+
+@dataclass(frozen=True)
+class AlignedPair:
+    """A match; the indices are positions in the sequences given to `align`."""
+
+    pred_index: int
+    gold_index: int
+    pred: Claim
+    gold: Claim
+    similarity: float
+
+
+def _canonical(claims: Sequence[Claim]) -> list[int]:
+    """A content-determined order, so the alignment never depends on the order claims came in."""
+    keys = [(c.id, c.model_dump_json()) for c in claims]
+    return sorted(range(len(claims)), key=keys.__getitem__)
+
+
+def align(
+    pred: Sequence[Claim],
+    gold: Sequence[Claim],
+    document: str | None = None,
+    matcher: Matcher | None = None,
+) -> list[AlignedPair]:
+    """Optimal one-to-one alignment of one document's claims.
+
+    Maximises the total similarity over pairs at or above the matcher's threshold
+    (pairs below it contribute nothing and are dropped), via scipy's linear_sum_assignment.
+    Claims are put in a canonical order first, so ties break the same way for any input order.
+    """
+    matcher = matcher or DEFAULT_MATCHER
+    po, go = _canonical(pred), _canonical(gold)
+    if not po or not go:
+        return []
+    ps, gs = [pred[i] for i in po], [gold[j] for j in go]
+    sim = np.asarray(matcher.similarity_matrix(ps, gs, document), dtype=float)
+    if sim.shape != (len(ps), len(gs)):
+        raise ValueError(
+            f"matcher {matcher.name} returned shape {sim.shape}, expected {(len(ps), len(gs))}"
+        )
+    sim = np.clip(np.nan_to_num(sim, nan=0.0), 0.0, 1.0)
+    # exact ties (e.g. two claims on one quote differing only in attribution) go to the
+    # pairing whose fields agree, so gold scored against itself is always perfect
+    tie = np.array([[_field_agreement(p, g) for g in gs] for p in ps]) * TIE_BREAK
+    gated = np.where(sim >= matcher.threshold, sim + tie, 0.0)
+    rows, cols = linear_sum_assignment(gated, maximize=True)
+    pairs = [
+        AlignedPair(po[i], go[j], ps[i], gs[j], float(sim[i, j]))
+        for i, j in zip(rows, cols, strict=True)
+        if sim[i, j] >= matcher.threshold
+    ]
+    return sorted(pairs, key=lambda p: p.gold_index)
+
+
+# --------------------------------------------------------------------------- field checks
+
+_GENERIC_NAME_TEXT = (
+    "official officials source sources authority authorities expert experts analyst "
+    "analysts report reports spokesperson spokesman spokeswoman government ministry police "
+    "military army forces force residents witnesses witness media statement people "
+    "according said newspaper agency news outlet article state"
+)
+_GENERIC_NAME_WORDS = frozenset(_GENERIC_NAME_TEXT.split())
+
+
+def _name_tokens(name: str) -> list[str]:
+    toks = re.findall(r"[^\W_]+", normalise(name))
+    return [t for t in toks if t not in {"the", "a", "an", "of", "s"}]
+
+
+def _same_token(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    return min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) >= ATTRIBUTION_THRESHOLD
+
+
+def _covered(a: list[str], b: list[str]) -> bool:
+    return all(any(_same_token(x, y) for y in b) for x in a)
+
+
+def attribution_match(pred: str, gold: str) -> bool:
+    """Whether two `attributed_to` strings name the same source.
+
+    Names are normalised (case, punctuation, curly quotes, articles) and compared token by
+    token, tokens being equal at rapidfuzz ratio ≥ ATTRIBUTION_THRESHOLD (spelling variants
+    of length ≥ 4). They match when each covers the other, or when the shorter is covered by
+    the longer and contains a specific word ("Reuters" ~ "Reuters news agency", but
+    "officials" ≁ "Ukrainian officials").
+    """
+    a, b = _name_tokens(pred), _name_tokens(gold)
+    if not a or not b:
+        return not a and not b
+    if _covered(a, b) and _covered(b, a):
+        return True
+    short, long_ = (a, b) if len(set(a)) <= len(set(b)) else (b, a)
+    return _covered(short, long_) and any(t not in _GENERIC_NAME_WORDS for t in short)
+
+
+def quantity_match(pred: Quantity, gold: Quantity) -> bool:
+    """Two quantities match when `Quantity.bounds()` agree at both ends.
+
+    Comparing the implied intervals makes the qualifier count ("over 300" ≠ "300"; "about
+    300" ≠ "300") while treating equivalent qualifiers alike (over ≡ at_least, under ≡
+    up_to). Quantities without a numeric value match only on an equal qualifier.
+    """
+    bp, bg = pred.bounds(), gold.bounds()
+    if bp is None or bg is None:
+        return bp is None and bg is None and pred.qualifier == gold.qualifier
+    return _close(bp[0], bg[0]) and _close(bp[1], bg[1])
+
+
+def _field_agreement(pred: Claim, gold: Claim) -> float:
+    """Share of the four scored fields on which a pair agrees (used only to break ties)."""
+    return (
+        attribution_match(pred.attributed_to, gold.attributed_to)
+        + (pred.certainty == gold.certainty)
+        + (pred.claim_type == gold.claim_type)
+        + (quantities_match(pred.quantities, gold.quantities) is not False)
+    ) / 4
+
+
+def quantities_match(pred: Sequence[Quantity], gold: Sequence[Quantity]) -> bool | None:
+    """Every gold quantity matched by a distinct predicted one (extra predicted ones are ignored).
+
+    None when gold has no quantity: such pairs are not part of quantity accuracy.
+    """
+    if not gold:
+        return None
+    if not pred:
+        return False
+    ok = np.array([[quantity_match(p, g) for g in gold] for p in pred], dtype=float)
+    rows, cols = linear_sum_assignment(ok, maximize=True)
+    return int(ok[rows, cols].sum()) == len(gold)
+
+
+# --------------------------------------------------------------------------- report
+
+
+class ScoreReport(BaseModel):
+    """Scores of one set of predictions against gold; `metrics` feed a RunRecord directly."""
+
+    metrics: dict[str, MetricValue]
+    per_document: dict[str, dict[str, float | None]] = Field(default_factory=dict)
+    items: list[dict[str, Any]] = Field(default_factory=list)
+    unscored_documents: list[str] = Field(
+        default_factory=list, description="predicted documents that have no gold; not scored"
+    )
+    warnings: list[str] = Field(default_factory=list)
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+
+@dataclass
+class _DocCounts:
+    n_gold: int = 0
+    n_pred: int = 0
+    matched: int = 0
+    attribution_ok: int = 0
+    certainty_ok: int = 0
+    type_ok: int = 0
+    quantity_ok: int = 0
+    quantity_n: int = 0
+    grounded: int = 0
+    grounding_n: int = 0
+
+
+_COUNT_FIELDS = tuple(_DocCounts.__dataclass_fields__)
+
+
+@dataclass
+class _Ratio:
+    """A metric as Σ w·num / Σ w·den over units (documents, claim pairs or groups).
+
+    `weights` maps a (resamples × documents) matrix of document draw counts to unit weights,
+    so one definition gives both the point estimate (all counts 1) and the bootstrap. When the
+    denominator is 0 the value is 0.0 if Σ w·alt > 0 (e.g. no predictions but gold exists),
+    else undefined.
+    """
+
+    num: np.ndarray
+    den: np.ndarray
+    weights: Callable[[np.ndarray], np.ndarray]
+    alt: np.ndarray | None = None
+
+    def values(self, draws: np.ndarray) -> np.ndarray:
+        w = self.weights(draws)
+        num, den = w @ self.num, w @ self.den
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+        if self.alt is not None:
+            out = np.where((den == 0) & (w @ self.alt > 0), 0.0, out)
+        return out
+
+
+def _metric(ratio: _Ratio | None, n_docs: int, draws: np.ndarray, confidence: float) -> MetricValue:
+    if ratio is None or n_docs == 0:
+        return MetricValue(value=None, n=0)
+    n = int(ratio.den.sum())
+    point = float(ratio.values(np.ones((1, n_docs)))[0])
+    if math.isnan(point):
+        return MetricValue(value=None, n=n)
+    boot = ratio.values(draws)
+    boot = boot[~np.isnan(boot)]
+    if boot.size == 0:
+        return MetricValue(value=point, n=n)
+    tail = (1 - confidence) / 2 * 100
+    lo, hi = np.percentile(boot, [tail, 100 - tail])
+    return MetricValue(value=point, ci_low=float(lo), ci_high=float(hi), n=n)
+
+
+def _div(num: float, den: float) -> float | None:
+    return num / den if den else None
+
+
+def _doc_metrics(c: _DocCounts) -> dict[str, float | None]:
+    precision = _div(c.matched, c.n_pred)
+    if precision is None and c.n_gold:
+        precision = 0.0
+    return {
+        "claim_precision": precision,
+        "claim_recall": _div(c.matched, c.n_gold),
+        "claim_f1": _div(2 * c.matched, c.n_pred + c.n_gold),
+        "attribution_accuracy": _div(c.attribution_ok, c.matched),
+        "certainty_accuracy": _div(c.certainty_ok, c.matched),
+        "type_accuracy": _div(c.type_ok, c.matched),
+        "quantity_accuracy": _div(c.quantity_ok, c.quantity_n),
+        "grounding_rate": _div(c.grounded, c.grounding_n),
+        "hallucination_rate": _div(c.grounding_n - c.grounded, c.grounding_n),
+        "n_gold": float(c.n_gold),
+        "n_pred": float(c.n_pred),
+        "n_matched": float(c.matched),
+    }
+
+
+def _doc_text(documents: Mapping[str, str | Document], doc_id: str) -> str | None:
+    d = documents.get(doc_id)
+    if d is None:
+        return None
+    return d.text if isinstance(d, Document) else d
+
+
+def score(
+    pred: Mapping[str, DocumentClaims],
+    gold: Mapping[str, DocumentClaims],
+    documents: Mapping[str, str | Document],
+    pred_groups: Sequence[ClaimGroup] | None = None,
+    gold_groups: GoldGroups | None = None,
+    *,
+    matcher: Matcher | None = None,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    seed: int = BOOTSTRAP_SEED,
+    confidence: float = CONFIDENCE,
+) -> ScoreReport:
+    """Score predictions against gold, per document and overall, with bootstrap intervals.
+
+    Gold documents without a prediction count as empty predictions; predicted documents
+    without gold are listed in `unscored_documents` and not scored. `documents` (doc id →
+    text) is needed for grounding and for locating quote spans; a gold document missing
+    from it has no grounding score.
+    """
+    matcher = matcher or DEFAULT_MATCHER
+    doc_ids = sorted(gold)
+    index = {d: k for k, d in enumerate(doc_ids)}
+    warnings: list[str] = []
+    unscored = sorted(set(pred) - set(gold))
+    if unscored:
+        warnings.append(f"{len(unscored)} predicted document(s) have no gold and were not scored: "
+                        + ", ".join(unscored))
+
+    counts: list[_DocCounts] = []
+    items: list[dict[str, Any]] = []
+    per_document: dict[str, dict[str, float | None]] = {}
+    pred_to_gold: dict[tuple[str, str], str] = {}  # (doc id, predicted id) -> gold id
+    gold_doc: dict[str, str] = {}  # gold claim id -> doc id
+
+    for doc_id in doc_ids:
+        g_claims = list(gold[doc_id].claims)
+        p_doc = pred.get(doc_id)
+        p_claims = list(p_doc.claims) if p_doc else []
+        text = _doc_text(documents, doc_id)
+        status = "scored"
+        if p_doc is None:
+            status = "missing_prediction"
+        elif p_doc.error:
+            status = "extraction_failed"
+        if text is None:
+            warnings.append(f"{doc_id}: no document text given; grounding not scored")
+        for who, claims in (("gold", g_claims), ("predicted", p_claims)):
+            dup = sorted(i for i, k in Counter(c.id for c in claims).items() if k > 1)
+            if dup:
+                warnings.append(f"{doc_id}: duplicate {who} claim ids {dup}")
+        for g in g_claims:
+            if g.id in gold_doc and gold_doc[g.id] != doc_id:
+                warnings.append(f"gold claim id {g.id} is used in {gold_doc[g.id]} and {doc_id}")
+            gold_doc.setdefault(g.id, doc_id)
+
+        pairs = align(p_claims, g_claims, text, matcher)
+        c = _DocCounts(n_gold=len(g_claims), n_pred=len(p_claims), matched=len(pairs))
+        by_gold = {pair.gold_index: pair for pair in pairs}
+        by_pred = {pair.pred_index: pair for pair in pairs}
+        for j, g in enumerate(g_claims):
+            pair = by_gold.get(j)
+            item: dict[str, Any] = {"kind": "gold", "doc_id": doc_id, "gold_id": g.id,
+                                    "found": pair is not None,
+                                    "pred_id": pair.pred.id if pair else None,
+                                    "similarity": round(pair.similarity, 4) if pair else None}
+            if pair:
+                p = pair.pred
+                checks = {
+                    "attribution_ok": attribution_match(p.attributed_to, g.attributed_to),
+                    "certainty_ok": p.certainty == g.certainty,
+                    "type_ok": p.claim_type == g.claim_type,
+                    "quantity_ok": quantities_match(p.quantities, g.quantities),
+                }
+                c.attribution_ok += checks["attribution_ok"]
+                c.certainty_ok += checks["certainty_ok"]
+                c.type_ok += checks["type_ok"]
+                if checks["quantity_ok"] is not None:
+                    c.quantity_n += 1
+                    c.quantity_ok += checks["quantity_ok"]
+                item.update(checks)
+                pred_to_gold[(doc_id, p.id)] = g.id
+            items.append(item)
+        for i, p in enumerate(p_claims):
+            pair = by_pred.get(i)
+            grounded = None if text is None else find_quote(p.quote, text) is not None
+            if grounded is not None:
+                c.grounding_n += 1
+                c.grounded += grounded
+            items.append({"kind": "pred", "doc_id": doc_id, "pred_id": p.id,
+                          "gold_id": pair.gold.id if pair else None,
+                          "similarity": round(pair.similarity, 4) if pair else None,
+                          "grounded": grounded})
+        counts.append(c)
+        per_document[doc_id] = _doc_metrics(c)
+        items.append({"kind": "document", "doc_id": doc_id, "status": status,
+                      "error": p_doc.error if p_doc else None})
+    for doc_id in unscored:
+        items.append({"kind": "document", "doc_id": doc_id, "status": "not_in_gold", "error": None})
+
+    arr = {f: np.array([getattr(c, f) for c in counts], dtype=float) for f in _COUNT_FIELDS}
+
+    def per_doc(draws: np.ndarray) -> np.ndarray:
+        return draws
+
+    ratios: dict[str, _Ratio | None] = {
+        "claim_precision": _Ratio(arr["matched"], arr["n_pred"], per_doc, alt=arr["n_gold"]),
+        "claim_recall": _Ratio(arr["matched"], arr["n_gold"], per_doc),
+        "claim_f1": _Ratio(2 * arr["matched"], arr["n_pred"] + arr["n_gold"], per_doc),
+        "attribution_accuracy": _Ratio(arr["attribution_ok"], arr["matched"], per_doc),
+        "certainty_accuracy": _Ratio(arr["certainty_ok"], arr["matched"], per_doc),
+        "type_accuracy": _Ratio(arr["type_ok"], arr["matched"], per_doc),
+        "quantity_accuracy": _Ratio(arr["quantity_ok"], arr["quantity_n"], per_doc),
+        "grounding_rate": _Ratio(arr["grounded"], arr["grounding_n"], per_doc),
+        "hallucination_rate": _Ratio(arr["grounding_n"] - arr["grounded"], arr["grounding_n"],
+                                     per_doc),
+    }
+    group_ratios, group_warnings = _group_ratios(
+        pred_groups, gold_groups, pred_to_gold, gold_doc, index, set(gold) | set(pred)
+    )
+    ratios.update(group_ratios)
+    warnings.extend(group_warnings)
+
+    rng = np.random.default_rng(seed)
+    n_docs = len(doc_ids)
+    draws = (rng.multinomial(n_docs, np.full(n_docs, 1 / n_docs), size=resamples).astype(float)
+             if n_docs and resamples > 0 else np.zeros((0, n_docs)))
+    metrics = {name: _metric(ratios.get(name), n_docs, draws, confidence) for name in METRIC_NAMES}
+    return ScoreReport(
+        metrics=metrics,
+        per_document=per_document,
+        items=items,
+        unscored_documents=unscored,
+        warnings=warnings,
+        settings={
+            "matcher": matcher.name,
+            "match_threshold": matcher.threshold,
+            "attribution_threshold": ATTRIBUTION_THRESHOLD,
+            "group_match_threshold": GROUP_MATCH_THRESHOLD,
+            "bootstrap_resamples": resamples,
+            "bootstrap_seed": seed,
+            "confidence": confidence,
+        },
+    )
+
+
+def _group_ratios(
+    pred_groups: Sequence[ClaimGroup] | None,
+    gold_groups: GoldGroups | None,
+    pred_to_gold: Mapping[tuple[str, str], str],
+    gold_doc: Mapping[str, str],
+    index: Mapping[str, int],
+    known_docs: set[str],
+) -> tuple[dict[str, _Ratio | None], list[str]]:
+    """Pairwise co-membership and group-label metrics, with predicted ids mapped to gold ids.
+
+    Predicted group members that were not aligned to a gold claim are dropped (their error
+    is already in claim recall/precision); so are members of documents without gold.
+    """
+    none: dict[str, _Ratio | None] = {
+        k: None for k in ("group_pair_precision", "group_pair_recall", "group_pair_f1",
+                          "group_label_accuracy")
+    }
+    if pred_groups is None or gold_groups is None:
+        return none, []
+    warnings: list[str] = []
+    # predicted ids are looked up by (doc, id), or by id alone when that is unambiguous
+    by_id: dict[str, set[str]] = {}
+    for (_, pid), gid in pred_to_gold.items():
+        by_id.setdefault(pid, set()).add(gid)
+
+    def to_gold(doc_id: str, claim_id: str) -> str | None:
+        if doc_id in known_docs:
+            return pred_to_gold.get((doc_id, claim_id))
+        ids = by_id.get(claim_id, set())  # member's doc id unknown: trust a unique claim id
+        return next(iter(ids)) if len(ids) == 1 else None
+
+    pred_sets: list[tuple[frozenset[str], ClaimGroup]] = []
+    for g in pred_groups:
+        ids = frozenset(x for m in g.members if (x := to_gold(m.doc_id, m.claim_id)) is not None)
+        if ids:
+            pred_sets.append((ids, g))
+    gold_sets: list[tuple[frozenset[str], Any]] = []
+    for gg in gold_groups.groups:
+        unknown = [i for i in gg.claim_ids if i not in gold_doc]
+        if unknown:
+            warnings.append(f"gold group {gg.id}: unknown claim ids {unknown} ignored")
+        ids = frozenset(i for i in gg.claim_ids if i in gold_doc)
+        if ids:
+            gold_sets.append((ids, gg))
+
+    def pairs_of(sets: Iterable[frozenset[str]]) -> set[tuple[str, str]]:
+        out: set[tuple[str, str]] = set()
+        for s in sets:
+            members = sorted(s)
+            out.update((a, b) for k, a in enumerate(members) for b in members[k + 1:])
+        return out
+
+    gold_pairs = pairs_of(s for s, _ in gold_sets)
+    pred_pairs = pairs_of(s for s, _ in pred_sets)
+    units = sorted(gold_pairs | pred_pairs)
+    da = np.array([index[gold_doc[a]] for a, _ in units], dtype=int)
+    db = np.array([index[gold_doc[b]] for _, b in units], dtype=int)
+
+    def pair_weights(draws: np.ndarray) -> np.ndarray:
+        # a pair within one document exists once per draw of it; across two, once per combination
+        return np.where(da == db, draws[:, da], draws[:, da] * draws[:, db])
+
+    in_gold = np.array([u in gold_pairs for u in units], dtype=float)
+    in_pred = np.array([u in pred_pairs for u in units], dtype=float)
+    both = in_gold * in_pred
+    out: dict[str, _Ratio | None] = {
+        "group_pair_precision": _Ratio(both, in_pred, pair_weights, alt=in_gold),
+        "group_pair_recall": _Ratio(both, in_gold, pair_weights),
+        "group_pair_f1": _Ratio(2 * both, in_pred + in_gold, pair_weights),
+    }
+
+    # group labels: predicted groups matched one-to-one to gold groups by Jaccard of gold ids
+    matched: list[tuple[float, list[int]]] = []
+    if pred_sets and gold_sets:
+        jac = np.array([[len(p & g) / len(p | g) for g, _ in gold_sets] for p, _ in pred_sets])
+        gated = np.where(jac >= GROUP_MATCH_THRESHOLD, jac, 0.0)
+        rows, cols = linear_sum_assignment(gated, maximize=True)
+        for i, j in zip(rows, cols, strict=True):
+            if jac[i, j] >= GROUP_MATCH_THRESHOLD:
+                ok = float(pred_sets[i][1].label == gold_sets[j][1].label)
+                matched.append((ok, [index[gold_doc[x]] for x in sorted(gold_sets[j][0])]))
+    members = [m for _, m in matched]
+
+    def group_weights(draws: np.ndarray) -> np.ndarray:
+        # a group's weight is the mean draw count of its members' documents
+        if not members:
+            return np.zeros((draws.shape[0], 0))
+        return np.stack([draws[:, m].mean(axis=1) for m in members], axis=1)
+
+    out["group_label_accuracy"] = _Ratio(
+        np.array([ok for ok, _ in matched]), np.ones(len(matched)), group_weights
+    )
+    return out, warnings
+
+
+# --------------------------------------------------------------------------- loading
+
+_WHAT = "predictions (extraction result, document claims or run record)"
+
+
+def _kind(data: object) -> type[BaseModel] | str | None:
+    """Which of our formats a parsed JSON value looks like."""
+    if isinstance(data, list):
+        return "list"
+    if not isinstance(data, dict):
+        return None
+    if "run_id" in data or "predictions" in data:
+        return RunRecord
+    if "documents" in data:
+        return ExtractionResult
+    if "doc_id" in data or "claims" in data:
+        return DocumentClaims
+    if "groups" in data:
+        return "groups"
+    return None
+
+
+def _load_file(path: Path, in_folder: bool) -> list[DocumentClaims]:
+    data = load_json(path, _WHAT)
+    kind = _kind(data)
+    if kind == "groups" and in_folder:
+        log.info("%s: a groups file, not predictions; skipped", path)
+        return []
+    if kind == "list":
+        return [_validate_list_item(path, k, x) for k, x in enumerate(data)]  # type: ignore[arg-type]
+    if not isinstance(kind, type):
+        raise InputError(f"{path}: not a predictions file (expected an extraction result, "
+                         "document claims or a run record JSON)")
+    if kind is RunRecord:
+        return list(load_model(path, RunRecord, "run record").predictions)
+    if kind is ExtractionResult:
+        return list(load_model(path, ExtractionResult, "extraction result").documents)
+    return [load_model(path, DocumentClaims, "document claims file")]
+
+
+def _validate_list_item(path: Path, k: int, item: object) -> DocumentClaims:
+    from pydantic import ValidationError
+
+    try:
+        return DocumentClaims.model_validate(item)
+    except ValidationError as e:
+        err = e.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "top level"
+        raise InputError(
+            f"{path}: item {k} is not valid document claims: {where}: {err['msg']}"
+        ) from e
+
+
+def load_predictions(path: Path) -> dict[str, DocumentClaims]:
+    """Predicted (or gold) claims keyed by document id, from any of our claim-bearing files.
+
+    Accepts an ExtractionResult (`verifier extract` output), one DocumentClaims, a JSON list
+    of DocumentClaims, a RunRecord (its `predictions`), or a folder of such .json files
+    (a GoldGroups file in the folder is skipped). Malformed input raises InputError with one
+    line naming the file.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder (predictions)")
+    if path.is_dir():
+        files = sorted(
+            f for f in path.iterdir()
+            if f.is_file() and f.suffix.lower() == ".json" and not f.name.startswith(".")
+        )
+        if not files:
+            raise InputError(f"{path}: no .json predictions files in this folder")
+    else:
+        files = [path]
+    out: dict[str, DocumentClaims] = {}
+    for f in files:
+        for doc in _load_file(f, in_folder=path.is_dir()):
+            if doc.doc_id in out:
+                raise InputError(
+                    f"{f}: document {doc.doc_id!r} appears more than once in the predictions"
+                )
+            out[doc.doc_id] = doc
+    if not out and path.is_dir():
+        raise InputError(f"{path}: no predictions in this folder (only groups files)")
+    return out

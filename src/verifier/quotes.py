@@ -1,0 +1,121 @@
+"""Locating a quote in its document: exact, then normalised, then fuzzy.
+
+Offsets always come from here, never from a model. Normalisation folds what models and
+copy-paste routinely change (curly vs straight quotes, dash variants, runs of whitespace,
+case); the fuzzy step accepts a near-verbatim quote above `FUZZY_THRESHOLD`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from verifier.schemas import MatchKind
+
+#: rapidfuzz partial-ratio (0–100) a quote must reach to count as found. 90 tolerates a
+#: dropped or changed short word in a sentence-length quote, not a paraphrase.
+FUZZY_THRESHOLD = 90.0
+#: Quotes shorter than this (after normalising) are too unspecific to locate fuzzily.
+MIN_FUZZY_CHARS = 20
+
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u2026": ".",
+    }
+)
+
+
+@dataclass(frozen=True)
+class QuoteMatch:
+    start: int
+    end: int
+    kind: MatchKind
+    score: float
+
+
+def normalise_with_map(text: str) -> tuple[str, list[int]]:
+    """Folded, whitespace-collapsed, lower-case text, and each of its chars' index in the source."""
+    out: list[str] = []
+    index: list[int] = []
+    prev_space = True
+    for i, ch in enumerate(text):
+        c = ch.translate(_FOLD)
+        if c.isspace():
+            if prev_space:
+                continue
+            out.append(" ")
+            index.append(i)
+            prev_space = True
+            continue
+        for piece in c.lower():
+            out.append(piece)
+            index.append(i)
+        prev_space = False
+    while out and out[-1] == " ":
+        out.pop()
+        index.pop()
+    return "".join(out), index
+
+
+def normalise(text: str) -> str:
+    return normalise_with_map(text)[0]
+
+
+def find_quote(quote: str, text: str) -> QuoteMatch | None:
+    """Where `quote` sits in `text`, or None if it is not there (even approximately)."""
+    q = quote.strip()
+    if not q:
+        return None
+    i = text.find(q)
+    if i >= 0:
+        return QuoteMatch(i, i + len(q), MatchKind.exact, 100.0)
+    nq = normalise(q).strip(" \"'")
+    nt, index = normalise_with_map(text)
+    if not nq:
+        return None
+    j = nt.find(nq)
+    if j >= 0:
+        return QuoteMatch(index[j], index[j + len(nq) - 1] + 1, MatchKind.normalised, 100.0)
+    if len(nq) < MIN_FUZZY_CHARS:
+        return None
+    from rapidfuzz import fuzz
+
+    res = fuzz.partial_ratio_alignment(nq, nt, score_cutoff=FUZZY_THRESHOLD)
+    if res is None or res.dest_end <= res.dest_start:
+        return None
+    # partial_ratio aligns a window as long as the quote; refuse when the quote is much
+    # longer than what it matched (a quote padded with invented text).
+    if (res.src_end - res.src_start) < 0.9 * len(nq):
+        return None
+    start, end = _snap_to_words(text, index[res.dest_start], index[res.dest_end - 1] + 1)
+    return QuoteMatch(start, end, MatchKind.fuzzy, round(res.score, 1))
+
+
+def _snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a fuzzy span to whole words, so evidence never starts or ends mid-word."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return start, end

@@ -1,0 +1,144 @@
+"""Verification within a document: each claim judged against its own source.
+
+The deterministic checks (quote, numbers, attribution) always run and need no model, so
+any claims file, including one from another tool, can be checked offline (`--no-llm`).
+With a model, a typed judge reads the passage around the quote; a failed deterministic
+check overrides the judge, because code is right about verbatim text and the judge is not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from verifier.checks import ground
+from verifier.errors import InputError
+from verifier.gateway import Gateway
+from verifier.prompts import load_prompt
+from verifier.schemas import Claim, Document, Verdict, VerdictLabel
+
+PROMPT = "verify_claim"
+PASSAGE_SENTENCES = 2  # sentences of context either side of the quote
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…\"”])\s+|\n+")
+
+
+class JudgeVerdict(BaseModel):
+    label: VerdictLabel
+    evidence: str = Field(max_length=600)
+    rationale: str = Field(max_length=300)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans; good enough to show evidence and to build a passage."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.start() > start and text[start : m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def evidence_sentences(doc: Document, start: int, end: int, around: int = 0) -> list[str]:
+    spans = sentences(doc.text)
+    hit = [i for i, (s, e) in enumerate(spans) if s < end and e > start]
+    if not hit:
+        return []
+    lo, hi = max(0, hit[0] - around), min(len(spans), hit[-1] + around + 1)
+    return [doc.text[s:e].strip() for s, e in spans[lo:hi]]
+
+
+def deterministic_verdict(claim: Claim, doc: Document) -> tuple[Verdict, Claim]:
+    grounded = ground(claim, doc)
+    g = grounded.grounding
+    assert g is not None
+    by_name = {c.name: c for c in g.checks}
+    evidence = (
+        evidence_sentences(doc, grounded.start, grounded.end) if grounded.start is not None else []
+    )
+    if g.grounded:
+        label, why = VerdictLabel.supported, "quote found; numbers and attribution match the source"
+    elif not by_name["quote_found"].passed:
+        label, why = VerdictLabel.not_in_source, "the quote is not in the document"
+    elif not by_name["numbers_in_quote"].passed:
+        label = (
+            VerdictLabel.contradicted
+            if any(ch.isdigit() for ch in grounded.quote)
+            else VerdictLabel.not_in_source
+        )
+        why = f"the claim's numbers differ from its evidence ({by_name['numbers_in_quote'].detail})"
+    else:
+        label, why = (
+            VerdictLabel.not_in_source,
+            f"attribution unsupported ({by_name['attribution_supported'].detail})",
+        )
+    verdict = Verdict(
+        claim_id=claim.id,
+        doc_id=claim.doc_id,
+        label=label,
+        evidence=evidence,
+        rationale=why,
+        method="deterministic",
+        checks=g.checks,
+    )
+    return verdict, grounded
+
+
+def judge(gateway: Gateway, claim: Claim, doc: Document, det: Verdict, grounded: Claim) -> Verdict:
+    if grounded.start is not None and grounded.end is not None:
+        passage = " ".join(evidence_sentences(doc, grounded.start, grounded.end, PASSAGE_SENTENCES))
+    else:
+        passage = doc.text[:4000]
+    result = gateway.structured(
+        JudgeVerdict,
+        load_prompt(PROMPT),
+        {"passage": passage, "claim": claim.text, "attributed_to": claim.attributed_to},
+        label=f"verify {claim.id}",
+        max_retries=1,
+        max_tokens=384,
+    )
+    j = result.value
+    if det.label != VerdictLabel.supported:  # code is authoritative on verbatim checks
+        return det.model_copy(
+            update={
+                "method": "llm+deterministic",
+                "rationale": f"{det.rationale}; judge said {j.label.value}: {j.rationale}",
+            }
+        )
+    return Verdict(
+        claim_id=claim.id,
+        doc_id=claim.doc_id,
+        label=j.label,
+        evidence=det.evidence or ([j.evidence] if j.evidence else []),
+        rationale=j.rationale,
+        method="llm+deterministic",
+        checks=det.checks,
+    )
+
+
+def verify_claims(
+    claims: list[Claim],
+    documents: dict[str, Document],
+    gateway: Gateway | None = None,
+    on_done: Callable[[Claim], Any] | None = None,
+) -> list[Verdict]:
+    """Verdicts for every claim; `gateway=None` runs the deterministic checks only."""
+    verdicts: list[Verdict] = []
+    for claim in claims:
+        doc = documents.get(claim.doc_id)
+        if doc is None:
+            known = ", ".join(sorted(documents)) or "none"
+            raise InputError(
+                f"claim {claim.id}: document {claim.doc_id!r} not given (documents: {known})"
+            )
+        det, grounded = deterministic_verdict(claim, doc)
+        verdicts.append(judge(gateway, claim, doc, det, grounded) if gateway else det)
+        if on_done:
+            on_done(claim)
+    return verdicts
