@@ -38,8 +38,8 @@ MAX_LISTED = 40  # single-source claims listed in full before "and N more"
 
 
 class DraftSentence(BaseModel):
-    text: str = Field(max_length=400)
-    cites: list[str] = Field(max_length=6)
+    text: str = Field(min_length=1, max_length=400)
+    cites: list[str] = Field(min_length=1, max_length=6)
 
 
 class _Cited(BaseModel):
@@ -55,12 +55,12 @@ class _Cited(BaseModel):
 
 
 class OverviewDraft(_Cited):
-    headline: str = Field(max_length=200)
-    sentences: list[DraftSentence] = Field(max_length=3)
+    headline: str = Field(min_length=1, max_length=200)
+    sentences: list[DraftSentence] = Field(min_length=1, max_length=3)
 
 
 class PerspectiveDraft(_Cited):
-    sentences: list[DraftSentence] = Field(max_length=3)
+    sentences: list[DraftSentence] = Field(min_length=1, max_length=3)
 
 
 def _claim_lines(claims: list[Claim]) -> list[dict[str, str]]:

@@ -25,6 +25,7 @@ from verifier.schemas import (
     Flag,
     FlagKind,
     GroupLabel,
+    SectionKind,
 )
 
 LEXICON = Path(__file__).parent / "data" / "loaded_language.yaml"
@@ -195,7 +196,9 @@ def check_brief(brief: Brief) -> Brief:
                 by_perspective[perspective_of.get(doc, doc)] += 1
     total = sum(by_source.values()) or 1
     present = sorted({perspective_of[d.id] for d in brief.sources})
-    missing = [p for p in present if by_perspective[p] == 0]
+    voiced = {sec.perspective for sec in sections if sec.kind == SectionKind.perspective and sec.sentences}
+    # A perspective is missing when no sentence cites it, or its own section says nothing.
+    missing = [p for p in present if by_perspective[p] == 0 or p not in voiced]
     brief_flags = [
         Flag(kind=FlagKind.missing_perspective, detail=f"no sentence cites: {p}") for p in missing
     ]

@@ -373,6 +373,251 @@ def _emit_brief(brief: Any, output: Path | None, documents: dict[str, Any]) -> N
     )
 
 
+# --------------------------------------------------------------------- evaluation
+Gates = Annotated[
+    list[str] | None, typer.Option("--fail-under", help="METRIC=VALUE; exit 5 when below (CI gate)")
+]
+
+
+def _metrics_table(rows: dict[str, Any], title: str) -> Any:
+    from rich.table import Table
+
+    t = Table(title=title)
+    for col in ("metric", "value", "95% CI", "n"):
+        t.add_column(col)
+    for name, m in rows.items():
+        ci = "" if m.ci_low is None else f"{m.ci_low:.3f}–{m.ci_high:.3f}"
+        t.add_row(name, "n/a" if m.value is None else f"{m.value:.3f}", ci, str(m.n))
+    return t
+
+
+def _metric_json(metrics: dict[str, Any]) -> dict[str, Any]:
+    flat: dict[str, Any] = {k: m.value for k, m in metrics.items()}
+    flat["ci"] = {k: [m.ci_low, m.ci_high] for k, m in metrics.items()}
+    return flat
+
+
+@app.command("score")
+def score_cmd(
+    pred: Annotated[
+        Path,
+        typer.Option("--pred", help="predictions: extract output, claims file(s) or a run record"),
+    ],
+    gold: Annotated[Path, typer.Option("--gold", help="gold folder (evals/gold)")],
+    docs: Annotated[Path, typer.Option("--docs", help="source documents the claims quote")] = Path(
+        "seeds"
+    ),
+    as_json: AsJson = False,
+    fail_under: Gates = None,
+) -> None:
+    """Score any prediction file or folder against gold labels (made here or elsewhere)."""
+    import json
+
+    from verifier.display import out
+    from verifier.documents import load_documents
+    from verifier.evaluation import check_gates, parse_gates
+    from verifier.gold import load_gold
+    from verifier.metrics import load_predictions, score
+
+    gates = parse_gates(fail_under or [])
+    documents = {d.id: d for d in load_documents([docs])}
+    gold_docs, gold_groups = load_gold(gold, {k: d.text for k, d in documents.items()})
+    report = score(load_predictions(pred), gold_docs, documents, None, gold_groups)
+    if as_json:
+        data = _metric_json(report.metrics)
+        data["per_document"] = report.per_document
+        data["unscored_documents"] = report.unscored_documents
+        typer.echo(json.dumps(data, indent=2))
+    else:
+        out.print(_metrics_table(report.metrics, f"{pred} vs {gold}"))
+    for w in report.warnings:
+        log.warning("%s", w)
+    check_gates(report.metrics, gates, str(pred))
+
+
+@app.command("eval")
+def eval_cmd(
+    suite_file: Annotated[
+        Path | None, typer.Option("--suite", help="suite YAML (default: the seed suite)")
+    ] = None,
+    models: Annotated[
+        list[str] | None, typer.Option("--model", "-m", help="model(s) to evaluate; repeatable")
+    ] = None,
+    concurrency: Concurrency = 1,
+    record_suite: Annotated[
+        bool, typer.Option("--record-suite", help="re-record the suite's cassette for each model")
+    ] = False,
+    as_json: AsJson = False,
+    fail_under: Gates = None,
+    save: Annotated[
+        bool, typer.Option(help="save the run record in the suite's runs folder")
+    ] = True,
+) -> None:
+    """Extract the suite with each model, score it against gold and save a run record."""
+    import json
+
+    from verifier.display import err, out, progress
+    from verifier.evaluation import (
+        DEFAULT_SUITE,
+        check_gates,
+        load_suite,
+        parse_gates,
+        run_eval,
+        save_run,
+    )
+
+    gates = parse_gates(fail_under or [])
+    suite = load_suite(suite_file or DEFAULT_SUITE)
+    chosen = models or ([state.overrides["model"]] if "model" in state.overrides else suite.models)
+    results = []
+    for model in chosen:
+        extra: dict[str, Any] = {"model": model}
+        cassette = suite.cassette_for(model)
+        if record_suite:
+            if cassette is None:
+                raise typer.BadParameter(
+                    f"{suite.path}: the suite names no cassettes folder to record into"
+                )
+            extra |= {"cassette": cassette, "record": True, "refresh": True}
+        elif (
+            state.overrides.get("offline")
+            and "cassette" not in state.overrides
+            and cassette
+            and cassette.exists()
+        ):
+            extra["cassette"] = cassette
+        settings = state.settings(**extra)
+        with progress(f"eval {model}", len(suite.documents)) as advance:
+            run = run_eval(suite, settings, concurrency=concurrency, on_done=advance)
+        path = save_run(run, suite.runs) if save else None
+        results.append((run, path))
+        if not as_json:
+            out.print(_metrics_table(run.metrics, f"{suite.name} · {model}"))
+            err.print(
+                f"{run.calls} calls, {run.cache_hits} cache hits, "
+                f"{run.prompt_tokens}+{run.completion_tokens} tokens, {run.wall_seconds:.1f} s"
+                + (f"; run record {path}" if path else ""),
+                highlight=False,
+            )
+        for failed in run.failed_items:
+            log.warning("%s failed: %s", failed["doc_id"], failed["error"])
+    if as_json:
+        payload = [
+            {**_metric_json(r.metrics), "model": r.model, "run_record": str(p) if p else None}
+            for r, p in results
+        ]
+        typer.echo(json.dumps(payload[0] if len(payload) == 1 else {"runs": payload}, indent=2))
+    for run, _ in results:
+        check_gates(run.metrics, gates, run.model)
+
+
+RunPaths = Annotated[
+    list[Path] | None, typer.Argument(help="run records or folders (default: evals/runs)")
+]
+
+
+def _runs(paths: list[Path] | None) -> list[Any]:
+    from verifier.evaluation import DEFAULT_SUITE, load_runs
+
+    return load_runs(paths or [DEFAULT_SUITE.parent.parent / "runs"])
+
+
+@app.command("leaderboard")
+def leaderboard_cmd(
+    paths: RunPaths = None,
+    all_runs: Annotated[
+        bool, typer.Option("--all", help="every run, not the latest per suite and model")
+    ] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Compare models across run records: one row per model and suite."""
+    import json
+
+    from rich.table import Table
+
+    from verifier.display import out
+    from verifier.evaluation import latest_per_model
+    from verifier.render_report import leaderboard_rows
+
+    runs = _runs(paths)
+    rows = leaderboard_rows(runs if all_runs else latest_per_model(runs))
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, default=str))
+        return
+    keys = [k for k in rows[0] if k not in ("run_id", "git_revision", "started_at")]
+    t = Table(title="leaderboard")
+    for k in keys:
+        t.add_column(k, overflow="fold")
+    for r in rows:
+        t.add_row(
+            *(
+                "" if r.get(k) is None else f"{r[k]:.3f}" if isinstance(r[k], float) else str(r[k])
+                for k in keys
+            )
+        )
+    out.print(t)
+
+
+@app.command("compare")
+def compare_cmd(
+    run_a: Annotated[Path, typer.Argument(help="baseline run record")],
+    run_b: Annotated[Path, typer.Argument(help="candidate run record")],
+    as_json: AsJson = False,
+) -> None:
+    """Per-metric difference between two runs, and the gold claims gained or lost."""
+    import json
+
+    from rich.table import Table
+
+    from verifier.display import out
+    from verifier.evaluation import compare_runs, load_runs
+
+    a, b = load_runs([run_a]), load_runs([run_b])
+    diff = compare_runs(a[0], b[0])
+    if as_json:
+        typer.echo(json.dumps(diff, indent=2))
+        return
+    t = Table(title=f"{diff['a']} → {diff['b']}")
+    for col in ("metric", "A", "B", "Δ"):
+        t.add_column(col)
+    fmt = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
+    for name, m in diff["metrics"].items():
+        d = m["delta"]
+        colour = "" if not d else "green" if d > 0 else "red"
+        t.add_row(name, fmt(m["a"]), fmt(m["b"]), f"[{colour}]{d:+.3f}[/]" if d else fmt(d))
+    out.print(t)
+    out.print(f"gold claims gained: {', '.join(diff['gained']) or 'none'}")
+    out.print(f"gold claims lost:   {', '.join(diff['lost']) or 'none'}")
+
+
+@app.command("report")
+def report_cmd(
+    paths: RunPaths = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write")] = Path(
+        "report.html"
+    ),
+    gold: Annotated[
+        Path | None, typer.Option("--gold", help="gold folder, to show gold claim text")
+    ] = None,
+) -> None:
+    """A self-contained HTML report: leaderboard, metric bars with CIs, per-document, per-claim."""
+    from verifier.display import err
+    from verifier.evaluation import latest_per_model
+    from verifier.fileio import write_atomic
+    from verifier.render_report import report_html
+
+    runs = _runs(paths)
+    if not paths:
+        runs = latest_per_model(runs)
+    gold_docs = None
+    if gold is not None:
+        from verifier.gold import load_gold
+
+        gold_docs, _ = load_gold(gold)
+    write_atomic(output, report_html(runs, gold_docs))
+    err.print(f"wrote {output} ({len(runs)} runs)", highlight=False)
+
+
 def main() -> None:
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     try:

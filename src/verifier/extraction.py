@@ -32,8 +32,10 @@ from verifier.schemas import (
 )
 
 PROMPT = "extract_claims"
-MAX_CLAIMS_PER_CHUNK = 8
+MAX_CLAIMS_PER_CHUNK = 6
 CHUNK_CHARS = 2000
+#: Re-asks per chunk. Small models rarely fix a quote when told; each re-ask is a full call.
+EXTRACT_RETRIES = 1
 CHUNK_OVERLAP = 200
 
 
@@ -129,8 +131,8 @@ def extract_document(gateway: Gateway, doc: Document) -> DocumentClaims:
             {"title": doc.title or "", "text": chunk, "max_claims": MAX_CLAIMS_PER_CHUNK},
             label=f"extract {doc.id} chunk {n + 1}",
             context={"document": doc},
-            max_retries=2,
-            max_tokens=1536,
+            max_retries=EXTRACT_RETRIES,
+            max_tokens=1024,
             choose=lambda drafts: _grounded_count(drafts, doc),
         )
         reasked = result.record.attempts - 1 if result.record.attempts else 0

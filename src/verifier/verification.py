@@ -90,6 +90,11 @@ def deterministic_verdict(claim: Claim, doc: Document) -> tuple[Verdict, Claim]:
     return verdict, grounded
 
 
+def _short(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def judge(gateway: Gateway, claim: Claim, doc: Document, det: Verdict, grounded: Claim) -> Verdict:
     if grounded.start is not None and grounded.end is not None:
         passage = " ".join(evidence_sentences(doc, grounded.start, grounded.end, PASSAGE_SENTENCES))
@@ -108,7 +113,7 @@ def judge(gateway: Gateway, claim: Claim, doc: Document, det: Verdict, grounded:
         return det.model_copy(
             update={
                 "method": "llm+deterministic",
-                "rationale": f"{det.rationale}; judge said {j.label.value}: {j.rationale}",
+                "rationale": f"{det.rationale}; judge said {j.label.value}: {_short(j.rationale)}",
             }
         )
     return Verdict(

@@ -1,0 +1,239 @@
+"""Evaluation runs: a suite (documents + gold) × a model → a scored, reproducible run record.
+
+The split follows Inspect AI: the suite is the dataset, extraction is the solver,
+`metrics.score` is the scorer. A run record holds everything needed to reproduce and compare
+a run: config, model, prompt versions, git revision, metrics with intervals, per-item results.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from verifier.errors import GateFailed, InputError
+from verifier.fileio import dump_model, load_model, write_atomic
+from verifier.schemas import Document, DocumentClaims, GoldGroups, RunRecord
+
+DEFAULT_SUITE = Path(__file__).resolve().parents[2] / "evals" / "suites" / "seeds.yaml"
+
+
+class SuiteFile(BaseModel):
+    name: str
+    description: str = ""
+    documents: str
+    gold: str
+    cassette: str | None = None  # per-model recording; {model} is replaced by the model slug
+    runs: str = "../runs"
+    models: list[str] = ["local"]
+
+
+@dataclass
+class Suite:
+    """A loaded suite: its documents and validated gold, paths resolved."""
+
+    name: str
+    path: Path
+    documents: list[Document]
+    gold: dict[str, DocumentClaims]
+    gold_groups: GoldGroups
+    cassette: str | None
+    runs: Path
+    models: list[str]
+
+    def cassette_for(self, model: str) -> Path | None:
+        if not self.cassette:
+            return None
+        return self.path.parent / self.cassette.replace("{model}", model_slug(model))
+
+
+def model_slug(model: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", model).strip("_")
+
+
+def load_suite(path: Path) -> Suite:
+    from verifier.documents import load_documents
+    from verifier.gold import load_gold
+
+    if not path.exists():
+        raise InputError(f"{path}: no such suite file")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec = SuiteFile.model_validate(raw)
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        raise InputError(f"{path}: malformed suite file: {str(e).splitlines()[0]}") from e
+    except ValidationError as e:
+        err = e.errors()[0]
+        raise InputError(
+            f"{path}: invalid suite: {'.'.join(map(str, err['loc']))}: {err['msg']}"
+        ) from e
+    base = path.parent
+    docs = load_documents([base / spec.documents])
+    gold, groups = load_gold(base / spec.gold, {d.id: d.text for d in docs})
+    return Suite(
+        name=spec.name,
+        path=path,
+        documents=docs,
+        gold=gold,
+        gold_groups=groups,
+        cassette=spec.cassette,
+        runs=base / spec.runs,
+        models=spec.models,
+    )
+
+
+def git_revision() -> str | None:
+    try:
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return f"{rev}-dirty" if dirty else rev
+
+
+def run_eval(suite: Suite, settings: Any, concurrency: int = 1, on_done: Any = None) -> RunRecord:
+    """Extract every suite document with `settings.model` and score it against gold."""
+    from verifier.extraction import extract
+    from verifier.gateway import Gateway
+    from verifier.grouping import group_claims
+    from verifier.metrics import score
+
+    started = datetime.now(UTC)
+    t0 = time.monotonic()
+    with Gateway(settings) as gw:
+        result = extract(gw, suite.documents, concurrency=concurrency, on_done=on_done)
+    documents = {d.id: d for d in suite.documents}
+    predictions = {d.doc_id: d for d in result.documents if not d.error}
+    groups = group_claims(result.all_claims(), documents)
+    report = score(predictions, suite.gold, documents, groups, suite.gold_groups)
+    wall = time.monotonic() - t0
+    s = result.summary
+    return RunRecord(
+        run_id=f"{suite.name}-{model_slug(settings.model)}-{started.strftime('%Y%m%dT%H%M%S')}",
+        suite=suite.name,
+        model=settings.model,
+        config={
+            "suite_file": str(suite.path),
+            "concurrency": concurrency,
+            "temperature": settings.temperature,
+            "seed": settings.seed,
+            "offline": settings.offline,
+            "cassette": str(settings.cassette) if settings.cassette else None,
+            "matcher": report.settings,
+        },
+        prompt_versions=result.prompt_versions,
+        git_revision=git_revision(),
+        started_at=started.isoformat(timespec="seconds"),
+        wall_seconds=round(wall, 3),
+        metrics=report.metrics,
+        per_document=report.per_document,
+        items=report.items,
+        failed_items=[
+            {"doc_id": d.doc_id, "error": d.error or ""} for d in result.documents if d.error
+        ],
+        predictions=result.documents,
+        prompt_tokens=s.prompt_tokens,
+        completion_tokens=s.completion_tokens,
+        cost_usd=s.cost_usd,
+        cache_hits=s.cache_hits,
+        calls=s.calls,
+    )
+
+
+def save_run(run: RunRecord, folder: Path) -> Path:
+    path = folder / f"{run.run_id}.json"
+    write_atomic(path, dump_model(run))
+    return path
+
+
+def load_runs(paths: list[Path]) -> list[RunRecord]:
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(sorted(p.glob("*.json")))
+        elif p.exists():
+            files.append(p)
+        else:
+            raise InputError(f"{p}: no such run record or folder")
+    if not files:
+        raise InputError(f"{', '.join(map(str, paths))}: no run records (*.json)")
+    return [load_model(f, RunRecord, "run record") for f in files]
+
+
+def latest_per_model(runs: list[RunRecord]) -> list[RunRecord]:
+    latest: dict[tuple[str, str], RunRecord] = {}
+    for r in sorted(runs, key=lambda r: r.started_at):
+        latest[(r.suite, r.model)] = r
+    return list(latest.values())
+
+
+def parse_gates(specs: list[str]) -> dict[str, float]:
+    gates: dict[str, float] = {}
+    for spec in specs:
+        name, sep, value = spec.partition("=")
+        try:
+            gates[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise InputError(f"--fail-under {spec!r}: expected METRIC=VALUE, e.g. claim_f1=0.3")
+    return gates
+
+
+def check_gates(metrics: dict[str, Any], gates: dict[str, float], who: str) -> None:
+    """Raise GateFailed naming every metric under its threshold."""
+    failures = []
+    for name, threshold in gates.items():
+        if name not in metrics:
+            raise InputError(
+                f"--fail-under: unknown metric {name!r}; known: {', '.join(sorted(metrics))}"
+            )
+        value = metrics[name].value if hasattr(metrics[name], "value") else metrics[name]
+        if value is None or value < threshold:
+            failures.append(f"{name}={value if value is None else round(value, 4)} < {threshold}")
+    if failures:
+        raise GateFailed(f"{who}: " + "; ".join(failures))
+
+
+def compare_runs(a: RunRecord, b: RunRecord) -> dict[str, Any]:
+    """Per-metric differences, and which gold claims B found that A did not (and vice versa)."""
+    metrics = {}
+    for name in sorted(set(a.metrics) | set(b.metrics)):
+        va = a.metrics[name].value if name in a.metrics else None
+        vb = b.metrics[name].value if name in b.metrics else None
+        delta = None if va is None or vb is None else round(vb - va, 4)
+        metrics[name] = {"a": va, "b": vb, "delta": delta}
+
+    def found(run: RunRecord) -> dict[str, str | None]:
+        return {
+            it["gold_id"]: it.get("pred_id")
+            for it in run.items
+            if it.get("kind") == "gold" and it.get("found")
+        }
+
+    fa, fb = found(a), found(b)
+    return {
+        "a": a.run_id,
+        "b": b.run_id,
+        "metrics": metrics,
+        "gained": sorted(set(fb) - set(fa)),
+        "lost": sorted(set(fa) - set(fb)),
+    }

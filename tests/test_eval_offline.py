@@ -1,0 +1,77 @@
+"""CI regression gate: the seed suite, replayed offline from the committed cassette.
+
+Every metric is asserted exactly against tests/baselines/seeds-local.json: a change to a
+prompt, a check, the parser or a metric that moves a score fails here until the baseline is
+updated in the same diff (regenerate: `verifier eval --offline --json --no-save`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CASSETTE = ROOT / "tests" / "cassettes" / "seeds-local.yaml"
+BASELINE = ROOT / "tests" / "baselines" / "seeds-local.json"
+
+pytestmark = pytest.mark.skipif(not CASSETTE.exists(), reason="seed cassette not recorded")
+
+
+def verifier(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "VERIFIER_CACHE_DIR": str(cache)}
+    env.pop("OPENAI_API_KEY", None)
+    return subprocess.run(
+        [sys.executable, "-m", "verifier", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:
+    cache = tmp_path_factory.mktemp("cache")
+    r = verifier("--offline", "eval", "--json", "--no-save", cache=cache)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout), cache
+
+
+def test_seed_suite_metrics_equal_the_baseline(first_run: tuple[dict, Path]) -> None:
+    result, _ = first_run
+    baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
+    got = {k: result[k] for k in baseline["metrics"]}
+    assert got == baseline["metrics"]
+    assert result["ci"] == baseline["ci"]
+
+
+def test_cached_rerun_is_identical_and_imports_no_litellm(first_run: tuple[dict, Path]) -> None:
+    result, cache = first_run
+    code = (
+        "import sys, json, io, contextlib\n"
+        "from verifier.cli import main\n"
+        "sys.argv = ['verifier', '--offline', 'eval', '--json', '--no-save']\n"
+        "buf = io.StringIO()\n"
+        "with contextlib.redirect_stdout(buf):\n"
+        "    try:\n        main()\n    except SystemExit as e:\n        assert not e.code, e.code\n"
+        "heavy = {m: m in sys.modules for m in ('litellm', 'instructor')}\n"
+        "print(json.dumps({**heavy, 'result': json.loads(buf.getvalue())}))\n"
+    )
+    env = {**os.environ, "VERIFIER_CACHE_DIR": str(cache)}
+    r = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, timeout=300
+    )
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout.strip().splitlines()[-1])
+    assert data["litellm"] is False and data["instructor"] is False
+    rerun = data["result"]
+    rerun.pop("run_record"), result.copy().pop("run_record")
+    assert {k: v for k, v in rerun.items() if k != "run_record"} == {
+        k: v for k, v in result.items() if k != "run_record"
+    }
