@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from verifier.claimfiles import load_predictions
 from verifier.errors import InputError
 from verifier.metrics import (
     METRIC_NAMES,
@@ -18,7 +19,6 @@ from verifier.metrics import (
     Matcher,
     PairwiseMatcher,
     attribution_match,
-    load_predictions,
     quantity_match,
     score,
     similarity,

@@ -9,12 +9,14 @@ the overview and the perspective summaries; the checks then test every sentence.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from verifier.brief_checks import check_brief
+from verifier.errors import ModelOutputError
 from verifier.gateway import Gateway
 from verifier.prompts import load_prompt
 from verifier.schemas import (
@@ -34,7 +36,8 @@ from verifier.schemas import (
 
 OVERVIEW_PROMPT = "brief_overview"
 PERSPECTIVE_PROMPT = "brief_perspective"
-MAX_LISTED = 40  # single-source claims listed in full before "and N more"
+MAX_LISTED = 40
+log = logging.getLogger("verifier")  # single-source claims listed in full before "and N more"
 
 
 class DraftSentence(BaseModel):
@@ -61,6 +64,9 @@ class OverviewDraft(_Cited):
 
 class PerspectiveDraft(_Cited):
     sentences: list[DraftSentence] = Field(min_length=1, max_length=3)
+
+
+D = TypeVar("D", bound=BaseModel)
 
 
 def _claim_lines(claims: list[Claim]) -> list[dict[str, str]]:
@@ -94,7 +100,6 @@ def structure_sections(
     claims: list[Claim], groups: list[ClaimGroup], verdicts: dict[str, Verdict]
 ) -> list[BriefSection]:
     """Agreement, dispute, single-source and unknown sections, built from groups by code."""
-    by_id = {c.id: c for c in claims}
     agree, dispute, single, unknown = [], [], [], []
     for g in groups:
         ids = g.claim_ids
@@ -118,31 +123,23 @@ def structure_sections(
             )
     for c in claims:
         v = verdicts.get(c.id)
-        grounded = bool(c.grounding and c.grounding.grounded)
+        # The verdict (which re-ran the deterministic checks) decides; grounding is the fallback.
+        verified = (
+            v.label == VerdictLabel.supported if v else bool(c.grounding and c.grounding.grounded)
+        )
         in_multi = any(c.id in g.claim_ids and len(g.members) > 1 for g in groups)
-        if (v is not None and v.label != VerdictLabel.supported) or not grounded:
+        if not verified:
             reason = v.rationale if v else "; ".join(c.grounding.reasons if c.grounding else [])
-            single.append(
-                BriefSentence(
-                    text=f"Unverified — {c.attributed_to} ({c.certainty.value}): {c.text} "
-                    f"[check: {reason}]",
-                    cites=[c.id],
-                )
+            text = (
+                f"Unverified — {c.attributed_to} ({c.certainty.value}): {c.text} [check: {reason}]"
             )
+            single.append(BriefSentence(text=text, cites=[c.id]))
         elif not in_multi:
-            single.append(
-                BriefSentence(
-                    text=f"Single source — according to {c.attributed_to}: {c.text}", cites=[c.id]
-                )
-            )
-        if c.certainty in (Certainty.speculative, Certainty.alleged) and c.id in by_id:
-            unknown.append(
-                BriefSentence(
-                    text=f"Not established: {c.attributed_to} {c.certainty.value} "
-                    f"that {c.text[0].lower() + c.text[1:]}",
-                    cites=[c.id],
-                )
-            )
+            text = f"Single source — according to {c.attributed_to}: {c.text}"
+            single.append(BriefSentence(text=text, cites=[c.id]))
+        if c.certainty in (Certainty.speculative, Certainty.alleged):
+            text = f"Not established — {c.certainty.value} by {c.attributed_to}: {c.text}"
+            unknown.append(BriefSentence(text=text, cites=[c.id]))
     if len(single) > MAX_LISTED:
         single = single[:MAX_LISTED]
     return [
@@ -157,6 +154,31 @@ def structure_sections(
     ]
 
 
+def _draft(
+    gateway: Gateway,
+    model: type[D],
+    prompt: str,
+    values: dict[str, Any],
+    label: str,
+    claim_ids: set[str],
+    max_tokens: int,
+) -> D | None:
+    """One model-written part; a part the model fails to write is left empty and noted."""
+    try:
+        return gateway.structured(
+            model,
+            load_prompt(prompt),
+            values,
+            label=label,
+            context={"claim_ids": claim_ids},
+            max_retries=2,
+            max_tokens=max_tokens,
+        ).value
+    except ModelOutputError as e:
+        log.warning("%s", e)
+        return None
+
+
 def write_brief(
     gateway: Gateway,
     documents: list[Document],
@@ -169,15 +191,15 @@ def write_brief(
     verdict_of = {v.claim_id: v for v in verdicts}
     perspective_of = {d.id: d.perspective or d.outlet or d.id for d in documents}
     ids = {c.id for c in claims}
-    overview = gateway.structured(
+    overview = _draft(
+        gateway,
         OverviewDraft,
-        load_prompt(OVERVIEW_PROMPT),
+        OVERVIEW_PROMPT,
         {"claims": _claim_lines(claims), "n_sources": len(documents)},
-        label="brief overview",
-        context={"claim_ids": ids},
-        max_retries=2,
-        max_tokens=700,
-    ).value
+        "brief overview",
+        ids,
+        700,
+    ) or OverviewDraft.model_construct(headline="(the model wrote no headline)", sentences=[])
     if on_done:
         on_done()
     sections = [
@@ -189,16 +211,16 @@ def write_brief(
         own = [c for c in claims if perspective_of.get(c.doc_id) == perspective]
         sentences: list[BriefSentence] = []
         if own:
-            draft = gateway.structured(
+            draft = _draft(
+                gateway,
                 PerspectiveDraft,
-                load_prompt(PERSPECTIVE_PROMPT),
+                PERSPECTIVE_PROMPT,
                 {"perspective": perspective, "claims": _claim_lines(own)},
-                label=f"brief perspective {perspective[:40]}",
-                context={"claim_ids": {c.id for c in own}},
-                max_retries=2,
-                max_tokens=600,
-            ).value
-            sentences = _sentences(draft.sentences)
+                f"brief perspective {perspective[:40]}",
+                {c.id for c in own},
+                600,
+            )
+            sentences = _sentences(draft.sentences) if draft else []
         sections.append(
             BriefSection(
                 kind=SectionKind.perspective,

@@ -92,22 +92,55 @@ def lexicon() -> list[tuple[str, re.Pattern[str]]]:
 
 
 def loaded_terms(sentence: str) -> list[str]:
-    """Loaded words in the brief's own voice: outside quotes, in sentences attributing nothing."""
-    if HEDGES.search(sentence):
-        return []
-    own_voice = _QUOTED.sub(" ", sentence)
-    return [m.group(0) for _, pat in lexicon() if (m := pat.search(own_voice))]
+    """Loaded words in the brief's own voice: outside quotes, in clauses attributing nothing.
+
+    Clauses are split at semicolons, so "X claim ...; the regime is collapsing" does not let
+    the attribution in the first clause excuse the wording of the second.
+    """
+    found: list[str] = []
+    for clause in _QUOTED.sub(" ", sentence).split(";"):
+        if HEDGES.search(clause):
+            continue
+        found += [m.group(0) for _, pat in lexicon() if (m := pat.search(clause))]
+    return found
+
+
+#: Where a source's name ends and its description begins ("a lawmaker familiar with ...").
+_MODIFIER = re.compile(r"\b(?:with|of|from|in|within|at|on|for|who|which|that)\b", re.IGNORECASE)
+
+
+def _source_names(attributed_to: str) -> list[list[str]]:
+    """The names a sentence may use for a source, each as its distinctive words.
+
+    "Russian security forces, via TASS" gives the source and its relay, either of which names
+    it; "an unnamed lawmaker familiar with military matters" gives "unnamed lawmaker familiar".
+    """
+    names = []
+    for part in re.split(r",|\(|\)|\bvia\b", attributed_to):
+        head = _MODIFIER.split(part, maxsplit=1)[0]
+        for phrase in (head, part):
+            words = [w.lower() for w in _WORD.findall(phrase) if len(w) > 2]
+            words = [w for w in words if w not in _STOP and not _MODIFIER.fullmatch(w)]
+            if words:
+                names.append(words)
+                break
+    return names
 
 
 def names_source(sentence: str, claim: Claim) -> bool:
-    """Does the sentence name who asserts the claim (any distinctive word of attributed_to)?"""
-    words = [
-        w.lower()
-        for w in _WORD.findall(claim.attributed_to)
-        if len(w) > 2 and w.lower() not in _STOP
-    ]
+    """Does the sentence name who asserts the claim?
+
+    It must use at least half the distinctive words of one of the source's names, each as
+    the start of a word (a 5-letter prefix, so Russia/Russian match). One shared word is not
+    enough for a longer name: "the Armed Forces of Ukraine" does not name "Russian security
+    forces", nor "Ukrainian soldiers" the "Ukrainian Prosecutor General's Office".
+    """
     text = sentence.lower()
-    return any(w[:5] in text for w in words)
+    for words in _source_names(claim.attributed_to):
+        hits = sum(1 for w in words if re.search(rf"\b{re.escape(w[:5])}", text))
+        if hits * 2 >= len(words):
+            return True
+    return False
 
 
 def check_sentence(
@@ -196,7 +229,9 @@ def check_brief(brief: Brief) -> Brief:
                 by_perspective[perspective_of.get(doc, doc)] += 1
     total = sum(by_source.values()) or 1
     present = sorted({perspective_of[d.id] for d in brief.sources})
-    voiced = {sec.perspective for sec in sections if sec.kind == SectionKind.perspective and sec.sentences}
+    voiced = {
+        sec.perspective for sec in sections if sec.kind == SectionKind.perspective and sec.sentences
+    }
     # A perspective is missing when no sentence cites it, or its own section says nothing.
     missing = [p for p in present if by_perspective[p] == 0 or p not in voiced]
     brief_flags = [

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from verifier.errors import VerifierError
+from verifier.errors import InputError, VerifierError
 
 app = typer.Typer(
     help="Attribution-aware claim extraction, verification, neutral briefs and model benchmarks.",
@@ -86,7 +86,7 @@ def _global(
         overrides["cassette"] = cassette
     if record:
         if not cassette:
-            raise typer.BadParameter("--record needs --cassette PATH")
+            raise InputError("--record needs --cassette PATH")
         overrides["record"] = True
     if verbose:
         overrides["verbose"] = True
@@ -227,17 +227,17 @@ def verify_cmd(
     concurrency: Concurrency = 1,
 ) -> None:
     """Judge each claim against its source, then group claims across sources."""
+    from verifier.claimfiles import load_predictions
     from verifier.display import err, groups_table, progress, verdicts_table
     from verifier.documents import load_documents
     from verifier.gateway import Gateway
     from verifier.grouping import group_claims
-    from verifier.metrics import load_predictions
     from verifier.schemas import VerificationResult
     from verifier.verification import verify_claims
 
     if claims is None:
         if no_llm:
-            raise typer.BadParameter("--no-llm needs --claims FILE (extraction needs a model)")
+            raise InputError("--no-llm needs --claims FILE (extraction needs a model)")
         extraction, documents = _extract(paths, concurrency)
         all_claims = extraction.all_claims()
     else:
@@ -291,11 +291,11 @@ def brief_cmd(
 ) -> None:
     """A neutral multi-perspective brief of the articles, every sentence cited and checked."""
     from verifier.brief import brief_stage_count, write_brief
+    from verifier.claimfiles import load_predictions
     from verifier.display import progress
     from verifier.documents import load_documents
     from verifier.gateway import Gateway
     from verifier.grouping import group_claims
-    from verifier.metrics import load_predictions
     from verifier.verification import verify_claims
 
     _check_output_suffix(output)
@@ -344,7 +344,7 @@ def check_brief_cmd(
 
 def _check_output_suffix(output: Path | None) -> None:
     if output is not None and output.suffix.lower() not in (".md", ".html", ".htm", ".json"):
-        raise typer.BadParameter(f"{output}: output must end in .md, .html or .json")
+        raise InputError(f"{output}: output must end in .md, .html or .json")
 
 
 def _emit_brief(brief: Any, output: Path | None, documents: dict[str, Any]) -> None:
@@ -413,11 +413,12 @@ def score_cmd(
     """Score any prediction file or folder against gold labels (made here or elsewhere)."""
     import json
 
+    from verifier.claimfiles import load_predictions
     from verifier.display import out
     from verifier.documents import load_documents
     from verifier.evaluation import check_gates, parse_gates
     from verifier.gold import load_gold
-    from verifier.metrics import load_predictions, score
+    from verifier.metrics import score
 
     gates = parse_gates(fail_under or [])
     documents = {d.id: d for d in load_documents([docs])}
@@ -475,9 +476,7 @@ def eval_cmd(
         cassette = suite.cassette_for(model)
         if record_suite:
             if cassette is None:
-                raise typer.BadParameter(
-                    f"{suite.path}: the suite names no cassettes folder to record into"
-                )
+                raise InputError(f"{suite.path}: the suite names no cassette to record into")
             extra |= {"cassette": cassette, "record": True, "refresh": True}
         elif (
             state.overrides.get("offline")
@@ -619,7 +618,11 @@ def report_cmd(
 
 
 def main() -> None:
+    import signal
+
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    # SIGTERM unwinds like Ctrl-C, so a started llama.cpp server is stopped, not orphaned.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         app()
     except VerifierError as e:

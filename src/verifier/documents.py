@@ -33,7 +33,12 @@ class Manifest(BaseModel):
 
 
 def decode(raw: bytes, path: Path) -> tuple[str, str]:
-    """Decode bytes as text, recovering UTF-16 (BOM) and latin-1; refuse binary."""
+    """Decode bytes as text, recovering UTF-32/16 (BOM), cp1252 and latin-1; refuse binary."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        try:
+            return raw.decode("utf-32"), "utf-32"
+        except UnicodeDecodeError as e:
+            raise InputError(f"{path}: has a UTF-32 byte-order mark but is not valid UTF-32") from e
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16"), "utf-16"
@@ -49,6 +54,13 @@ def decode(raw: bytes, path: Path) -> tuple[str, str]:
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\r\n\t\f")
     if controls > 0.05 * min(len(text), 8192):
         raise InputError(f"{path}: binary file (not UTF-8 or latin-1 text)")
+    if any(0x80 <= b <= 0x9F for b in raw):
+        # Bytes 0x80-0x9f are control codes in latin-1 but curly quotes, dashes and € in
+        # Windows-1252, which is what "latin-1" files from Windows almost always are.
+        try:
+            return raw.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass
     return text, "latin-1"
 
 
@@ -61,6 +73,9 @@ def load_manifest(folder: Path) -> dict[str, ManifestEntry]:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError) as e:
             first = str(e).splitlines()[0] if str(e) else type(e).__name__
+            problem, mark = getattr(e, "problem", None), getattr(e, "problem_mark", None)
+            if problem and mark is not None:  # where and what, e.g. "line 3 col 1: expected ..."
+                first = f"line {mark.line + 1} col {mark.column + 1}: {problem}"
             raise InputError(f"{path}: malformed manifest: {first}") from e
         try:
             return Manifest.model_validate(data).documents
@@ -71,9 +86,13 @@ def load_manifest(folder: Path) -> dict[str, ManifestEntry]:
     return {}
 
 
-def load_document(path: Path, entry: ManifestEntry | None = None, doc_id: str | None = None) -> Document:
+def load_document(
+    path: Path, entry: ManifestEntry | None = None, doc_id: str | None = None
+) -> Document:
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
+    if not path.is_file():  # a device or pipe (/dev/zero, <(...)) would be read forever
+        raise InputError(f"{path}: not a regular file, expected a .txt or .md article")
     size = path.stat().st_size
     if size > MAX_DOC_BYTES:
         raise InputError(
@@ -119,7 +138,9 @@ def _expand(paths: Iterable[Path]) -> list[tuple[Path, dict[str, ManifestEntry]]
         if folder not in manifests:
             manifests[folder] = load_manifest(folder)
         if p.is_dir():
-            files = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in DOC_SUFFIXES)
+            files = sorted(
+                f for f in p.iterdir() if f.is_file() and f.suffix.lower() in DOC_SUFFIXES
+            )
             if not files:
                 raise InputError(f"{p}: no documents (.txt or .md) in this folder")
             found.extend((f, manifests[folder]) for f in files)

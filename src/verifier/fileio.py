@@ -16,7 +16,7 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write via a temp file in the same folder and rename, so a failure never leaves half a file."""
+    """Write via a temp file in the same folder, then rename: a failure never leaves half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -43,6 +43,8 @@ def read_text_file(path: Path, what: str) -> str:
         raise InputError(f"{path}: no such file ({what})")
     if path.is_dir():
         raise InputError(f"{path}: is a folder, expected a {what} file")
+    if not path.is_file():  # a device or pipe (/dev/zero) would be read forever
+        raise InputError(f"{path}: not a regular file, expected a {what} file")
     try:
         raw = path.read_bytes()
     except OSError as e:

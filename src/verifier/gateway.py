@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -411,8 +412,45 @@ def _context_digest(context: dict[str, Any] | None) -> str | None:
 
 
 def _one_line(e: BaseException | object) -> str:
-    text = " ".join(str(e).split())
+    text = redact(" ".join(str(e).split()))
     return text[:300] + ("…" if len(text) > 300 else "")
+
+
+_SECRET_VAR = re.compile(r"KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL", re.I)
+_BEARER = re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}", re.I)
+_KEY_LIKE = re.compile(r"\b(sk|sk-ant|sk-proj|pk|rk|gsk|xai|hf)[-_][A-Za-z0-9_-]{12,}")
+
+
+def redact(text: str) -> str:
+    """Mask API keys in text bound for a message, a log or a file.
+
+    Providers and proxies sometimes echo the key or the Authorization header in an error;
+    the values of secret-looking environment variables, bearer tokens and sk-… keys go.
+    """
+    for name, value in os.environ.items():
+        if len(value) >= 8 and _SECRET_VAR.search(name) and value in text:
+            text = text.replace(value, "***")
+    text = _BEARER.sub(lambda m: f"{m.group(1)} ***", text)
+    return _KEY_LIKE.sub(lambda m: f"{m.group(1)}-***", text)
+
+
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    """vcrpy hook: keys echoed in a recorded response body or header never reach the file."""
+    body = response.get("body") or {}
+    raw = body.get("string")
+    if isinstance(raw, bytes):
+        with contextlib.suppress(UnicodeDecodeError):
+            body["string"] = redact(raw.decode("utf-8")).encode("utf-8")
+    elif isinstance(raw, str):
+        body["string"] = redact(raw)
+    headers = response.get("headers") or {}
+    for name, values in list(headers.items()):
+        if isinstance(values, list):
+            headers[name] = [redact(v) if isinstance(v, str) else v for v in values]
+        if name.lower() == "content-length" and body.get("string") is not raw:
+            new = body["string"]
+            headers[name] = [str(len(new if isinstance(new, bytes) else new.encode()))]
+    return response
 
 
 @contextlib.contextmanager
@@ -423,12 +461,14 @@ def use_cassette(path: Path, record: bool):  # type: ignore[no-untyped-def]
 
     if not record and not Path(path).exists():
         raise OfflineMiss(f"{path}: cassette not found (record it with --record)")
+    logging.getLogger("vcr").setLevel(logging.WARNING)  # its INFO logs dump raw responses
     recorder = vcr.VCR(
         record_mode="all" if record else "none",
         match_on=("method", "path", "body"),
         filter_headers=[(h, None) for h in SECRET_HEADERS],
         filter_query_parameters=["key", "api_key"],
         decode_compressed_response=True,
+        before_record_response=_scrub_response,
     )
     try:
         with recorder.use_cassette(str(path), allow_playback_repeats=True):

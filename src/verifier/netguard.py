@@ -9,6 +9,7 @@ from typing import Any
 from verifier.errors import OfflineMiss
 
 _original_connect = socket.socket.connect
+_original_connect_ex = socket.socket.connect_ex
 _installed = False
 
 
@@ -30,15 +31,23 @@ def _guarded_connect(self: socket.socket, address: Any) -> Any:
     return _original_connect(self, address)
 
 
+def _guarded_connect_ex(self: socket.socket, address: Any) -> Any:
+    if not _is_loopback(address):
+        raise OfflineMiss(f"--offline: refused a network connection to {address[0]}:{address[1]}")
+    return _original_connect_ex(self, address)
+
+
 def forbid_network() -> None:
     """Refuse every non-loopback connection from this process from now on."""
     global _installed
     if not _installed:
         socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+        socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
         _installed = True
 
 
 def allow_network() -> None:
     global _installed
     socket.socket.connect = _original_connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = _original_connect_ex  # type: ignore[method-assign]
     _installed = False

@@ -7,7 +7,10 @@ case); the fuzzy step accepts a near-verbatim quote above `FUZZY_THRESHOLD`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from rapidfuzz import fuzz
 
 from verifier.schemas import MatchKind
 
@@ -99,17 +102,50 @@ def find_quote(quote: str, text: str) -> QuoteMatch | None:
         return QuoteMatch(index[j], index[j + len(nq) - 1] + 1, MatchKind.normalised, 100.0)
     if len(nq) < MIN_FUZZY_CHARS:
         return None
-    from rapidfuzz import fuzz
-
     res = fuzz.partial_ratio_alignment(nq, nt, score_cutoff=FUZZY_THRESHOLD)
     if res is None or res.dest_end <= res.dest_start:
         return None
-    # partial_ratio aligns a window as long as the quote; refuse when the quote is much
-    # longer than what it matched (a quote padded with invented text).
-    if (res.src_end - res.src_start) < 0.9 * len(nq):
+    # partial_ratio slides a window as long as the quote over the text, so a quote padded
+    # with invented text ("..., the Pentagon says") still scores high against the real
+    # sentence plus whatever follows it. Refuse a quote with words the matched region lacks:
+    # a dropped word is tolerated, an added one is not.
+    # (At the text's edges the aligned window can be shorter than the quote: widen by that.)
+    margin = max(MIN_FUZZY_CHARS, len(nq) // 10) + max(0, len(nq) - (res.dest_end - res.dest_start))
+    if _invented_words(nq, nt[max(0, res.dest_start - margin) : res.dest_end + margin]):
         return None
     start, end = _snap_to_words(text, index[res.dest_start], index[res.dest_end - 1] + 1)
     return QuoteMatch(start, end, MatchKind.fuzzy, round(res.score, 1))
+
+
+_TOKEN = re.compile(r"\w+(?:[.,'’]\w+)*")
+#: Unmatched quote words at most this long count as a "changed short word", not an invention.
+_SHORT_WORD = 3
+
+
+def _invented_words(nq: str, region: str) -> list[str]:
+    """Words of the (normalised) quote with no counterpart in the (normalised) region.
+
+    A word counts as present when the region has it, contains it (run-together words such as
+    "mediazonadocumented"), or has a close variant (inflection, a typo). Figures must be
+    exact. One short word may differ ("a" for "the"); anything else is invented.
+    """
+    region_words = set(_TOKEN.findall(region))
+    invented: list[str] = []
+    short = 0
+    for w in _TOKEN.findall(nq):
+        if w in region_words:
+            continue
+        if any(ch.isdigit() for ch in w):
+            invented.append(w)
+        elif len(w) <= _SHORT_WORD:
+            short += 1
+        elif w in region or not region_words:
+            continue
+        elif max(fuzz.ratio(w, rw) for rw in region_words) < 80:
+            invented.append(w)
+    if short > 1:
+        invented.append(f"{short} short words")
+    return invented
 
 
 def _snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
@@ -118,4 +154,8 @@ def _snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
         start -= 1
     while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
         end += 1
+    while start < end and text[start].isspace():  # the window may begin or end on a space
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
     return start, end

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from verifier.checks import ground
-from verifier.errors import InputError
+from verifier.errors import InputError, ModelOutputError
 from verifier.gateway import Gateway
 from verifier.prompts import load_prompt
 from verifier.schemas import Claim, Document, Verdict, VerdictLabel
@@ -100,15 +100,18 @@ def judge(gateway: Gateway, claim: Claim, doc: Document, det: Verdict, grounded:
         passage = " ".join(evidence_sentences(doc, grounded.start, grounded.end, PASSAGE_SENTENCES))
     else:
         passage = doc.text[:4000]
-    result = gateway.structured(
-        JudgeVerdict,
-        load_prompt(PROMPT),
-        {"passage": passage, "claim": claim.text, "attributed_to": claim.attributed_to},
-        label=f"verify {claim.id}",
-        max_retries=1,
-        max_tokens=384,
-    )
-    j = result.value
+    try:
+        j = gateway.structured(
+            JudgeVerdict,
+            load_prompt(PROMPT),
+            {"passage": passage, "claim": claim.text, "attributed_to": claim.attributed_to},
+            label=f"verify {claim.id}",
+            max_retries=1,
+            max_tokens=384,
+        ).value
+    except ModelOutputError as e:  # the judge failed; the deterministic verdict still stands
+        why = f"{det.rationale}; judge failed: {_short(str(e))}"
+        return det.model_copy(update={"rationale": why})
     if det.label != VerdictLabel.supported:  # code is authoritative on verbatim checks
         return det.model_copy(
             update={

@@ -1,0 +1,101 @@
+"""Reading claim-bearing files: extract output, claims files, gold folders, run records.
+
+Its own module so that commands which only read claims (`verify --no-llm`, `brief --claims`)
+do not import the scoring stack (numpy, scipy).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from verifier.errors import InputError
+from verifier.fileio import load_json, load_model
+from verifier.schemas import DocumentClaims, ExtractionResult, RunRecord
+
+log = logging.getLogger("verifier")
+
+_WHAT = "predictions (extraction result, document claims or run record)"
+
+
+def _kind(data: object) -> type[BaseModel] | str | None:
+    """Which of our formats a parsed JSON value looks like."""
+    if isinstance(data, list):
+        return "list"
+    if not isinstance(data, dict):
+        return None
+    if "run_id" in data or "predictions" in data:
+        return RunRecord
+    if "documents" in data:
+        return ExtractionResult
+    if "doc_id" in data or "claims" in data:
+        return DocumentClaims
+    if "groups" in data:
+        return "groups"
+    return None
+
+
+def _load_file(path: Path, in_folder: bool) -> list[DocumentClaims]:
+    data = load_json(path, _WHAT)
+    kind = _kind(data)
+    if kind == "groups" and in_folder:
+        log.info("%s: a groups file, not predictions; skipped", path)
+        return []
+    if kind == "list":
+        return [_validate_list_item(path, k, x) for k, x in enumerate(data)]  # type: ignore[arg-type]
+    if not isinstance(kind, type):
+        raise InputError(f"{path}: not a predictions file (expected an extraction result, "
+                         "document claims or a run record JSON)")
+    if kind is RunRecord:
+        return list(load_model(path, RunRecord, "run record").predictions)
+    if kind is ExtractionResult:
+        return list(load_model(path, ExtractionResult, "extraction result").documents)
+    return [load_model(path, DocumentClaims, "document claims file")]
+
+
+def _validate_list_item(path: Path, k: int, item: object) -> DocumentClaims:
+    from pydantic import ValidationError
+
+    try:
+        return DocumentClaims.model_validate(item)
+    except ValidationError as e:
+        err = e.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "top level"
+        raise InputError(
+            f"{path}: item {k} is not valid document claims: {where}: {err['msg']}"
+        ) from e
+
+
+def load_predictions(path: Path) -> dict[str, DocumentClaims]:
+    """Predicted (or gold) claims keyed by document id, from any of our claim-bearing files.
+
+    Accepts an ExtractionResult (`verifier extract` output), one DocumentClaims, a JSON list
+    of DocumentClaims, a RunRecord (its `predictions`), or a folder of such .json files
+    (a GoldGroups file in the folder is skipped). Malformed input raises InputError with one
+    line naming the file.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder (predictions)")
+    if path.is_dir():
+        files = sorted(
+            f for f in path.iterdir()
+            if f.is_file() and f.suffix.lower() == ".json" and not f.name.startswith(".")
+        )
+        if not files:
+            raise InputError(f"{path}: no .json predictions files in this folder")
+    else:
+        files = [path]
+    out: dict[str, DocumentClaims] = {}
+    for f in files:
+        for doc in _load_file(f, in_folder=path.is_dir()):
+            if doc.doc_id in out:
+                raise InputError(
+                    f"{f}: document {doc.doc_id!r} appears more than once in the predictions"
+                )
+            out[doc.doc_id] = doc
+    if not out and path.is_dir():
+        raise InputError(f"{path}: no predictions in this folder (only groups files)")
+    return out
