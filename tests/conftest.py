@@ -66,7 +66,7 @@ def make_settings(tmp_path: Path) -> Callable[..., Any]:
         base: dict[str, Any] = {
             "model": FAULT_MODEL,
             "cache_dir": tmp_path / "cache",
-            "timeout_s": 0.5,
+            "timeout_s": 1.5,
             "backoff_base_s": 0.01,
             "backoff_max_s": 0.05,
             "transport_retries": 3,

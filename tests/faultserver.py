@@ -81,7 +81,7 @@ class FaultServer:
         self.rate_faults: tuple[str, ...] = RATE_FAULTS
         self.max_consecutive = 2
         self.retry_after: str = "0"
-        self.slow_s = 2.0
+        self.slow_s = 3.0
         self.delay_s = 0.0  # added to every good answer (a slow but working server)
         self.invalid_content: dict[str, Any] = {"unexpected": True}
         self.requests = 0  # chat completion requests received

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from verifier.errors import InputError, VerifierError
+from verifier.errors import InputError, ModelOutputError, VerifierError
 
 app = typer.Typer(
     help="Attribution-aware claim extraction, verification, neutral briefs and model benchmarks.",
@@ -207,6 +207,10 @@ def extract_cmd(
     result, _ = _extract(paths, concurrency)
     _deliver(result, output, as_json, claims_table(result))
     err.print(summary_line(result.summary), highlight=False)
+    if result.summary.failed_documents == result.summary.documents:
+        raise ModelOutputError(
+            f"all {result.summary.documents} documents failed (errors are in the output)"
+        )
 
 
 @app.command("verify")
@@ -617,6 +621,9 @@ def report_cmd(
     err.print(f"wrote {output} ({len(runs)} runs)", highlight=False)
 
 
+RESUME_HINT = "interrupted; finished calls are cached, run again to resume"
+
+
 def main() -> None:
     import signal
 
@@ -631,8 +638,12 @@ def main() -> None:
         typer.echo(f"error: {e}", err=True)
         sys.exit(e.exit_code)
     except KeyboardInterrupt:
-        typer.echo("interrupted; finished calls are cached, run again to resume", err=True)
+        typer.echo(RESUME_HINT, err=True)
         sys.exit(130)
+    except SystemExit as e:
+        if e.code == 130:  # typer turns Ctrl-C into Exit(130) before we see it
+            typer.echo(RESUME_HINT, err=True)
+        raise
     except Exception as e:  # a bug: say so in one line unless asked for the traceback
         if state.verbose:
             raise

@@ -68,7 +68,9 @@ class Route:
 def route_for(model: str, settings: Settings) -> Route:
     if is_local(model):
         lm = resolve_local(model)
-        return Route(model, f"openai/{lm.served_name}", None, "LLAMACPP_JSON", f"local:{lm.served_name}")
+        return Route(
+            model, f"openai/{lm.served_name}", None, "LLAMACPP_JSON", f"local:{lm.served_name}"
+        )
     if "/" not in model:
         raise ConfigError(
             f"model {model!r}: use a litellm model string such as openai/gpt-4o-mini, "
@@ -143,6 +145,11 @@ class Gateway:
                 "prompt_version": prompt.version, "cache_key": key}  # fmt: skip
         if not self.settings.refresh:
             hit = self.cache.get(key)
+            if hit is not None and "failure" in hit:
+                self._remember(
+                    CallRecord(**base, cache_hit=True, error=hit["failure"], **hit["usage"])
+                )
+                raise ModelOutputError(hit["failure"])
             if hit is not None:
                 try:
                     value = response_model.model_validate(hit["output"])
@@ -154,15 +161,32 @@ class Gateway:
                     return Structured(value, rec, list(hit.get("errors", [])))
         if self.settings.offline and self.settings.cassette is None:
             raise OfflineMiss(
-                f"--offline: no cached answer for {label} (model {self.model}, prompt {prompt.ref}, "
+                f"--offline: no cached answer for {label} "
+                f"(model {self.model}, prompt {prompt.ref}, "
                 f"key {key[:12]}); run once without --offline or give a cassette"
             )
         t0 = time.monotonic()
-        value, usage, errors = self._call(
-            response_model, messages, context, max_retries, max_tokens, label, choose
-        )
+        usage: dict[str, Any] = {
+            "attempts": 0,
+            "prompt_tokens": 0,
+            "completion_tokens": 0,
+            "cost_usd": None,
+        }
+        try:
+            value, errors = self._call(
+                response_model, messages, context, max_retries, max_tokens, label, choose, usage
+            )
+        except ModelOutputError as e:
+            # The model's answer failed, not the transport: at a fixed seed and temperature
+            # that is the answer, so a re-run fails the same way without paying for it again.
+            usage["latency_s"] = round(time.monotonic() - t0, 3)
+            self.cache.set(key, {"failure": str(e), "usage": usage})
+            self._remember(CallRecord(**base, cache_hit=False, error=str(e), **usage))
+            raise
         usage["latency_s"] = round(time.monotonic() - t0, 3)
-        self.cache.set(key, {"output": value.model_dump(mode="json"), "usage": usage, "errors": errors})
+        self.cache.set(
+            key, {"output": value.model_dump(mode="json"), "usage": usage, "errors": errors}
+        )
         rec = CallRecord(**base, cache_hit=False, **usage)
         self._remember(rec)
         return Structured(value, rec, errors)
@@ -178,7 +202,9 @@ class Gateway:
                 return
             os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
             if self.settings.cassette is not None:
-                self._stack.enter_context(use_cassette(self.settings.cassette, self.settings.record))
+                self._stack.enter_context(
+                    use_cassette(self.settings.cassette, self.settings.record)
+                )
             if is_local(self.model):
                 from verifier.local_model import base_url, running_server
 
@@ -198,12 +224,12 @@ class Gateway:
         max_tokens: int,
         label: str,
         choose: Callable[[Any], float] | None,
-    ) -> tuple[T, dict[str, Any], list[str]]:
+        usage: dict[str, Any],
+    ) -> tuple[T, list[str]]:
         self._ensure_transport()
         import instructor
         from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 
-        usage: dict[str, Any] = {"attempts": 0, "prompt_tokens": 0, "completion_tokens": 0, "cost_usd": None}
         send = self._sender(response_model, usage)
         mode = "JSON" if self.route.mode == "LLAMACPP_JSON" else self.route.mode
         client = instructor.from_litellm(send, mode=instructor.Mode[mode])
@@ -223,7 +249,7 @@ class Gateway:
             value = client.chat.completions.create(
                 response_model=response_model, max_retries=max_retries, context=context, **kwargs
             )
-            return value, usage, []
+            return value, []
         except ModelCallError as e:
             raise ModelCallError(f"{label}: {self.model}: {e}") from e
         except InstructorRetryException as e:
@@ -238,17 +264,21 @@ class Gateway:
             candidates = []
             for attempt in e.failed_attempts:
                 with contextlib.suppress(ValidationError, ValueError):
-                    candidates.append(response_model.model_validate_json(_completion_text(attempt.completion) or ""))
+                    candidates.append(
+                        _lenient(response_model, _completion_text(attempt.completion))
+                    )
             if not candidates:
                 raise ModelOutputError(
                     f"{label}: {self.model} gave no parsable {response_model.__name__} in "
                     f"{e.n_attempts} attempts: {errors[-1] if errors else _one_line(e)}"
                 ) from e
-            # Re-asks can make a small model worse: keep the attempt that scores best (latest on ties).
+            # Re-asks can make a small model worse: keep the best-scoring attempt (latest on ties).
             best = max(reversed(candidates), key=choose) if choose else candidates[-1]
-            return best, usage, errors
+            return best, errors
         except IncompleteOutputException as e:
-            raise ModelOutputError(f"{label}: {self.model} output hit max_tokens={max_tokens}") from e
+            raise ModelOutputError(
+                f"{label}: {self.model} output hit max_tokens={max_tokens}"
+            ) from e
 
     def _sender(self, response_model: type[BaseModel], usage: dict[str, Any]) -> Callable[..., Any]:
         """litellm.completion with transport retries, usage accounting and llama.cpp's JSON mode."""
@@ -256,7 +286,9 @@ class Gateway:
 
         litellm.suppress_debug_info = True
         logging.getLogger("LiteLLM").setLevel(logging.WARNING)
-        logging.getLogger("instructor").setLevel(logging.DEBUG if self.settings.verbose else logging.CRITICAL)
+        logging.getLogger("instructor").setLevel(
+            logging.DEBUG if self.settings.verbose else logging.CRITICAL
+        )
         schema = response_model.model_json_schema()
         settings = self.settings
         llamacpp = self.route.mode == "LLAMACPP_JSON"
@@ -395,6 +427,14 @@ def _parse_retry_after(ms: Any, value: Any) -> float | None:
             when = when.replace(tzinfo=UTC)
         return max(0.0, (when - datetime.now(UTC)).total_seconds())
     return None
+
+
+def _lenient(model: type[T], text: str | None) -> T:
+    """Parse a final answer, tolerating raw control characters that small models put in strings."""
+    try:
+        return model.model_validate_json(text or "")
+    except ValidationError:
+        return model.model_validate(json.loads(text or "", strict=False))
 
 
 def _completion_text(completion: Any) -> str | None:
