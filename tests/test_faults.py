@@ -233,12 +233,18 @@ def test_extraction_with_30pct_transient_faults_equals_clean_run(
     clean_requests = fault_env.requests
     assert clean_requests == 12 and clean.summary.failed_documents == 0
 
-    fault_env.reset()
-    fault_env.set_rate(0.3, seed=11, faults=("429", "500", "503", "drop", "empty_choices"))
-    faulty = _extract(make_settings(cache_dir=tmp_path / "faulty"), docs, concurrency=4)
-    served = fault_env.faults_served()
-    n_faults = sum(v for k, v in served.items() if k != "ok")
-    assert n_faults >= 2 and served["ok"] == 12, served  # seed 11: 5 faults in 17 requests
+    # The server draws faults from an RNG keyed on each request's messages, so which seed
+    # gives a 30% realised rate depends on the prompt; take the first seed that does.
+    for seed in range(11, 41):
+        fault_env.reset()
+        fault_env.respond = claim_responder
+        fault_env.set_rate(0.3, seed=seed, faults=("429", "500", "503", "drop", "empty_choices"))
+        faulty = _extract(make_settings(cache_dir=tmp_path / f"faulty{seed}"), docs, concurrency=4)
+        served = fault_env.faults_served()
+        n_faults = sum(v for k, v in served.items() if k != "ok")
+        if n_faults >= 4:  # at least 4 of the 12 documents' first calls failed
+            break
+    assert n_faults >= 4 and served["ok"] == 12, served
 
     assert [d.model_dump() for d in faulty.documents] == [d.model_dump() for d in clean.documents]
     assert faulty.summary.claims == clean.summary.claims == 12
@@ -332,3 +338,24 @@ def test_interrupted_extraction_resumes_without_repeating_calls(fault_env, make_
     assert result.summary.cache_hits == cached and result.summary.failed_documents == 0
     assert [d.doc_id for d in result.documents] == [f"doc{i:02d}" for i in range(12)]
     assert all(d.error is None and len(d.claims) == 1 for d in result.documents)
+
+
+def test_cache_key_is_stable_across_processes(tmp_path):
+    """A set in the validation context must not make the key depend on PYTHONHASHSEED."""
+    import os
+
+    code = (
+        "from verifier.gateway import _context_digest;"
+        "print(_context_digest({'claim_ids': {'a:c01', 'b:c02', 'c:c03', 'd:c04'}}))"
+    )
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout.strip()
+        for seed in ("1", "2", "3")
+    }
+    assert len(keys) == 1

@@ -105,9 +105,9 @@ def structure_sections(
         ids = g.claim_ids
         if g.label == GroupLabel.corroborated:
             who = " and ".join(dict.fromkeys(m.attributed_to for m in g.members))
-            agree.append(
-                BriefSentence(text=f"{g.proposition} — reported independently by {who}.", cites=ids)
-            )
+            caveat = f" Figures: {_figures(g)} ({'; '.join(g.notes)})." if g.notes else ""
+            text = f"{g.proposition} — reported independently by {who}.{caveat}"
+            agree.append(BriefSentence(text=text, cites=ids))
         elif g.label == GroupLabel.contested:
             dispute.append(
                 BriefSentence(
@@ -198,7 +198,7 @@ def write_brief(
         {"claims": _claim_lines(claims), "n_sources": len(documents)},
         "brief overview",
         ids,
-        700,
+        900,
     ) or OverviewDraft.model_construct(headline="(the model wrote no headline)", sentences=[])
     if on_done:
         on_done()
@@ -218,7 +218,7 @@ def write_brief(
                 {"perspective": perspective, "claims": _claim_lines(own)},
                 f"brief perspective {perspective[:40]}",
                 {c.id for c in own},
-                600,
+                800,
             )
             sentences = _sentences(draft.sentences) if draft else []
         sections.append(

@@ -36,16 +36,19 @@ MAX_CLAIMS_PER_CHUNK = 6
 CHUNK_CHARS = 2000
 #: Re-asks per chunk. Small models rarely fix a quote when told; each re-ask is a full call.
 EXTRACT_RETRIES = 1
+#: Room for MAX_CLAIMS_PER_CHUNK drafts at their maximum field lengths, so a grammar-bound
+#: answer is never cut off by the token budget.
+EXTRACT_MAX_TOKENS = 2048
 CHUNK_OVERLAP = 200
 
 
 class ClaimDraft(BaseModel):
     """What the model writes for one claim; the rest of `Claim` is filled by code."""
 
-    text: str = Field(max_length=400)
-    quote: str = Field(max_length=600)
+    text: str = Field(max_length=300)
+    quote: str = Field(max_length=400)
     claim_type: ClaimType
-    attributed_to: str = Field(max_length=160)
+    attributed_to: str = Field(max_length=120)
     certainty: Certainty
 
 
@@ -132,7 +135,7 @@ def extract_document(gateway: Gateway, doc: Document) -> DocumentClaims:
             label=f"extract {doc.id} chunk {n + 1}",
             context={"document": doc},
             max_retries=EXTRACT_RETRIES,
-            max_tokens=1024,
+            max_tokens=EXTRACT_MAX_TOKENS,
             choose=lambda drafts: _grounded_count(drafts, doc),
         )
         reasked = result.record.attempts - 1 if result.record.attempts else 0

@@ -447,8 +447,17 @@ def _completion_text(completion: Any) -> str | None:
 def _context_digest(context: dict[str, Any] | None) -> str | None:
     if not context:
         return None
-    blob = json.dumps(context, sort_keys=True, default=str, ensure_ascii=False)
+    blob = json.dumps(context, sort_keys=True, default=_stable, ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _stable(obj: object) -> object:
+    """JSON for context values that is the same in every process (sets iterate by hash seed)."""
+    if isinstance(obj, (set, frozenset)):
+        return sorted(obj, key=str)
+    if isinstance(obj, BaseModel):
+        return obj.model_dump(mode="json")
+    return str(obj)
 
 
 def _one_line(e: BaseException | object) -> str:

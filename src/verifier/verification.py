@@ -28,8 +28,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…\"”])\s+|\n+")
 
 class JudgeVerdict(BaseModel):
     label: VerdictLabel
-    evidence: str = Field(max_length=600)
-    rationale: str = Field(max_length=300)
+    evidence: str = Field(max_length=400)
+    rationale: str = Field(max_length=200)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -107,7 +107,7 @@ def judge(gateway: Gateway, claim: Claim, doc: Document, det: Verdict, grounded:
             {"passage": passage, "claim": claim.text, "attributed_to": claim.attributed_to},
             label=f"verify {claim.id}",
             max_retries=1,
-            max_tokens=384,
+            max_tokens=512,
         ).value
     except ModelOutputError as e:  # the judge failed; the deterministic verdict still stands
         why = f"{det.rationale}; judge failed: {_short(str(e))}"
