@@ -7,6 +7,7 @@ a run: config, model, prompt versions, git revision, metrics with intervals, per
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import time
@@ -84,7 +85,7 @@ def load_suite(path: Path) -> Suite:
         gold=gold,
         gold_groups=groups,
         cassette=spec.cassette,
-        runs=base / spec.runs,
+        runs=Path(os.path.normpath(base / spec.runs)),
         models=spec.models,
     )
 

@@ -455,6 +455,9 @@ def _stable(obj: object) -> object:
     """JSON for context values that is the same in every process (sets iterate by hash seed)."""
     if isinstance(obj, (set, frozenset)):
         return sorted(obj, key=str)
+    identity = getattr(obj, "cache_identity", None)
+    if callable(identity):
+        return identity()
     if isinstance(obj, BaseModel):
         return obj.model_dump(mode="json")
     return str(obj)

@@ -8,12 +8,17 @@ share `Claim`.
 
 from __future__ import annotations
 
+import hashlib
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1"
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class ClaimType(StrEnum):
@@ -138,6 +143,12 @@ class Document(BaseModel):
     )
     encoding: str = "utf-8"
     sha256: str = ""
+
+    def cache_identity(self) -> dict[str, Any]:
+        """What about a document can change a model call: not where the file happens to live."""
+        return self.model_dump(mode="json", exclude={"path", "text"}) | {
+            "text_sha256": _sha(self.text)
+        }
 
     @property
     def source_key(self) -> str:
