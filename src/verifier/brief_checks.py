@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz
 
+from verifier.checks import GENERIC_WORDS
 from verifier.quantities import numbers_in
 from verifier.quotes import normalise
 from verifier.schemas import (
@@ -40,43 +41,7 @@ HEDGES = re.compile(
 )
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|‘[^’]*’")
 _WORD = re.compile(r"[^\W\d_]+")
-_STOP = set(
-    [
-        "the",
-        "a",
-        "an",
-        "of",
-        "and",
-        "or",
-        "via",
-        "by",
-        "to",
-        "from",
-        "in",
-        "on",
-        "at",
-        "for",
-        "with",
-        "as",
-        "its",
-        "their",
-        "his",
-        "her",
-        "who",
-        "which",
-        "that",
-        "this",
-        "source",
-        "sources",
-        "official",
-        "officials",
-        "report",
-        "reports",
-        "according",
-        "said",
-        "says",
-    ]
-)
+_STOP = GENERIC_WORDS  # the same list the attribution check ignores
 
 
 @cache

@@ -25,7 +25,7 @@ SELF_ATTRIBUTIONS = {
 }
 
 #: Words too generic to show that an attribution is grounded in the text.
-_GENERIC = set(
+GENERIC_WORDS = frozenset(
     [
         "the",
         "a",
@@ -179,7 +179,7 @@ def check_attribution(claim: Claim, doc: Document) -> CheckResult:
     bare = _PARENTHETICAL.sub("", who).strip(" .")
     if bare in SELF_ATTRIBUTIONS or (outlet and (who in outlet or outlet in who)):
         return CheckResult(name="attribution_supported", passed=True, detail="the outlet itself")
-    words = [w for w in _WORD.findall(who) if w.lower() not in _GENERIC and len(w) > 2]
+    words = [w for w in _WORD.findall(who) if w.lower() not in GENERIC_WORDS and len(w) > 2]
     if not words and _ANONYMOUS & {w.lower() for w in _WORD.findall(who)}:
         return CheckResult(
             name="attribution_supported", passed=True, detail="unnamed source; nothing to look up"
