@@ -108,3 +108,51 @@ def test_offline_miss_names_the_call(tmp_path: Path) -> None:
     assert r.returncode != 0
     assert "--offline" in r.stderr or "offline" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_leaderboard_compare_and_report_on_committed_runs(tmp_path: Path) -> None:
+    import json
+
+    runs = sorted((ROOT / "evals" / "runs").glob("*.json"))
+    assert len(runs) >= 2
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in runs]
+    r = run("leaderboard", "--json")
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)
+    by_model = {row["model"]: row for row in rows}
+    for rec in records:
+        assert by_model[rec["model"]]["claim_f1"] == rec["metrics"]["claim_f1"]["value"]
+    f1s = [row["claim_f1"] for row in rows]
+    assert f1s == sorted(f1s, reverse=True)  # best first
+
+    r = run("compare", str(runs[0]), str(runs[1]), "--json")
+    assert r.returncode == 0, r.stderr
+    diff = json.loads(r.stdout)
+    a, b = records[0]["metrics"]["claim_f1"]["value"], records[1]["metrics"]["claim_f1"]["value"]
+    assert diff["metrics"]["claim_f1"]["delta"] == round(b - a, 4)
+    found = {
+        rec["run_id"]: {
+            i["gold_id"] for i in rec["items"] if i.get("kind") == "gold" and i.get("found")
+        }
+        for rec in records
+    }
+    assert set(diff["gained"]) == found[records[1]["run_id"]] - found[records[0]["run_id"]]
+
+    out = tmp_path / "report.html"
+    r = run("report", *map(str, runs), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    html = out.read_text(encoding="utf-8")
+    assert all(rec["model"] in html for rec in records)
+    assert "<script src" not in html and "<link" not in html
+
+
+def test_fail_under_gate_exits_5() -> None:
+    gold = ("--gold", "evals/gold")
+    r = run("score", "--pred", "evals/gold", *gold, "--fail-under", "claim_f1=1.0")
+    assert r.returncode == 0, r.stderr
+    run_file = sorted((ROOT / "evals" / "runs").glob("*.json"))[0]
+    r = run(
+        "score", "--pred", str(run_file), "--gold", "evals/gold", "--fail-under", "claim_f1=0.9"
+    )
+    assert r.returncode == 5
+    assert r.stderr.startswith("error: ") and "claim_f1=" in r.stderr and "< 0.9" in r.stderr

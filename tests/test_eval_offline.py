@@ -5,6 +5,8 @@ prompt, a check, the parser or a metric that moves a score fails here until the 
 updated in the same diff. Regenerate with:
 
     verifier --offline eval --json --no-save > tests/baselines/seeds-local.json
+    verifier --offline eval -m local:gemma3-270m --json --no-save \
+        > tests/baselines/seeds-local_gemma3-270m.json
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CASSETTE = ROOT / "tests" / "cassettes" / "seeds-local.yaml"
 BASELINE = ROOT / "tests" / "baselines" / "seeds-local.json"
+GEMMA = "local:gemma3-270m"
 
 pytestmark = pytest.mark.skipif(not CASSETTE.exists(), reason="seed cassette not recorded")
 
@@ -49,6 +52,17 @@ def test_seed_suite_metrics_equal_the_baseline(first_run: tuple[dict, Path]) -> 
     result, _ = first_run
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
     assert result == baseline
+
+
+@pytest.mark.skipif(
+    not (ROOT / "tests" / "cassettes" / "seeds-local_gemma3-270m.yaml").exists(),
+    reason="gemma cassette not recorded",
+)
+def test_second_embedded_model_metrics_equal_its_baseline(tmp_path: Path) -> None:
+    r = verifier("--offline", "eval", "-m", GEMMA, "--json", "--no-save", cache=tmp_path)
+    assert r.returncode == 0, r.stderr
+    baseline = ROOT / "tests" / "baselines" / "seeds-local_gemma3-270m.json"
+    assert json.loads(r.stdout) == json.loads(baseline.read_text(encoding="utf-8"))
 
 
 def test_cached_rerun_is_identical_and_imports_no_litellm(first_run: tuple[dict, Path]) -> None:

@@ -540,24 +540,32 @@ def leaderboard_cmd(
 
     from verifier.display import out
     from verifier.evaluation import latest_per_model
-    from verifier.render_report import leaderboard_rows
+    from verifier.render_report import leaderboard_rows, metric_names
 
     runs = _runs(paths)
     rows = leaderboard_rows(runs if all_runs else latest_per_model(runs))
     if as_json:
         typer.echo(json.dumps(rows, indent=2, default=str))
         return
-    keys = [k for k in rows[0] if k not in ("run_id", "git_revision", "started_at")]
-    t = Table(title="leaderboard")
-    for k in keys:
-        t.add_column(k, overflow="fold")
-    for r in rows:
-        t.add_row(
-            *(
-                "" if r.get(k) is None else f"{r[k]:.3f}" if isinstance(r[k], float) else str(r[k])
-                for k in keys
-            )
-        )
+    # Models as columns, metrics as rows: readable in a narrow terminal, best model first.
+    chosen = {r.run_id: r for r in runs}
+    t = Table(title="leaderboard (value and 95% CI; best claim_f1 first)")
+    t.add_column("")
+    for row in rows:
+        t.add_column(f"{row['model']}\n{row['suite']} · {row['date']}", no_wrap=True)
+    for name in metric_names([chosen[r["run_id"]] for r in rows]):
+        cells = []
+        for row in rows:
+            m = chosen[row["run_id"]].metrics.get(name)
+            if m is None or m.value is None:
+                cells.append("n/a")
+            else:
+                ci = f" ({m.ci_low:.2f}–{m.ci_high:.2f})" if m.ci_low is not None else ""
+                cells.append(f"{m.value:.3f}{ci}")
+        t.add_row(name, *cells)
+    t.add_row("tokens", *(str(r["tokens"]) for r in rows))
+    t.add_row("calls (cached)", *(f"{r['calls']} ({r['cache_hits']})" for r in rows))
+    t.add_row("wall s", *(f"{r['wall_seconds']:.1f}" for r in rows))
     out.print(t)
 
 
