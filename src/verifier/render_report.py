@@ -188,7 +188,7 @@ def _leaderboard(runs: list[RunRecord], names: list[str]) -> list[dict[str, Any]
 
 
 def _metric_charts(runs: list[RunRecord], names: list[str]) -> list[dict[str, Any]]:
-    label_w, bar_w, row_h, top = 130, 200, 24, 6
+    label_w, bar_w, row_h, top = 150, 170, 24, 6
     charts = []
     for n in names:
         ms = [r.metrics.get(n) for r in runs]
