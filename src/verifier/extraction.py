@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, ValidationInfo, model_validator
 from verifier.checks import ground
 from verifier.errors import ModelCallError, ModelOutputError
 from verifier.gateway import Gateway
+from verifier.mentions import entities, time_ref
 from verifier.prompts import load_prompt
 from verifier.quantities import parse_quantities
 from verifier.quotes import normalise
@@ -84,6 +85,8 @@ def _to_claim(draft: ClaimDraft, doc: Document, claim_id: str, reasked: int = 0)
         attributed_to=draft.attributed_to.strip(),
         certainty=draft.certainty,
         quantities=parse_quantities(draft.quote),
+        entities=entities(draft.quote),
+        time_ref=time_ref(draft.quote),
         reasked=reasked,
     )
 
