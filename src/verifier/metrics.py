@@ -30,6 +30,7 @@ from scipy.optimize import linear_sum_assignment
 
 from verifier.quotes import find_quote, normalise
 from verifier.schemas import (
+    METRIC_NAMES,
     Claim,
     ClaimGroup,
     Document,
@@ -61,21 +62,6 @@ BOOTSTRAP_RESAMPLES = 1000
 BOOTSTRAP_SEED = 0
 CONFIDENCE = 0.95
 
-METRIC_NAMES = (
-    "claim_precision",
-    "claim_recall",
-    "claim_f1",
-    "attribution_accuracy",
-    "certainty_accuracy",
-    "type_accuracy",
-    "quantity_accuracy",
-    "grounding_rate",
-    "hallucination_rate",
-    "group_pair_precision",
-    "group_pair_recall",
-    "group_pair_f1",
-    "group_label_accuracy",
-)
 
 # --------------------------------------------------------------------------- text features
 
@@ -567,8 +553,10 @@ def score(
     warnings: list[str] = []
     unscored = sorted(set(pred) - set(gold))
     if unscored:
-        warnings.append(f"{len(unscored)} predicted document(s) have no gold and were not scored: "
-                        + ", ".join(unscored))
+        warnings.append(
+            f"{len(unscored)} predicted document(s) have no gold and were not scored: "
+            + ", ".join(unscored)
+        )
 
     counts: list[_DocCounts] = []
     items: list[dict[str, Any]] = []
@@ -603,10 +591,14 @@ def score(
         by_pred = {pair.pred_index: pair for pair in pairs}
         for j, g in enumerate(g_claims):
             pair = by_gold.get(j)
-            item: dict[str, Any] = {"kind": "gold", "doc_id": doc_id, "gold_id": g.id,
-                                    "found": pair is not None,
-                                    "pred_id": pair.pred.id if pair else None,
-                                    "similarity": round(pair.similarity, 4) if pair else None}
+            item: dict[str, Any] = {
+                "kind": "gold",
+                "doc_id": doc_id,
+                "gold_id": g.id,
+                "found": pair is not None,
+                "pred_id": pair.pred.id if pair else None,
+                "similarity": round(pair.similarity, 4) if pair else None,
+            }
             if pair:
                 p = pair.pred
                 checks = {
@@ -630,14 +622,26 @@ def score(
             if grounded is not None:
                 c.grounding_n += 1
                 c.grounded += grounded
-            items.append({"kind": "pred", "doc_id": doc_id, "pred_id": p.id,
-                          "gold_id": pair.gold.id if pair else None,
-                          "similarity": round(pair.similarity, 4) if pair else None,
-                          "grounded": grounded})
+            items.append(
+                {
+                    "kind": "pred",
+                    "doc_id": doc_id,
+                    "pred_id": p.id,
+                    "gold_id": pair.gold.id if pair else None,
+                    "similarity": round(pair.similarity, 4) if pair else None,
+                    "grounded": grounded,
+                }
+            )
         counts.append(c)
         per_document[doc_id] = _doc_metrics(c)
-        items.append({"kind": "document", "doc_id": doc_id, "status": status,
-                      "error": p_doc.error if p_doc else None})
+        items.append(
+            {
+                "kind": "document",
+                "doc_id": doc_id,
+                "status": status,
+                "error": p_doc.error if p_doc else None,
+            }
+        )
     for doc_id in unscored:
         items.append({"kind": "document", "doc_id": doc_id, "status": "not_in_gold", "error": None})
 
@@ -655,8 +659,9 @@ def score(
         "type_accuracy": _Ratio(arr["type_ok"], arr["matched"], per_doc),
         "quantity_accuracy": _Ratio(arr["quantity_ok"], arr["quantity_n"], per_doc),
         "grounding_rate": _Ratio(arr["grounded"], arr["grounding_n"], per_doc),
-        "hallucination_rate": _Ratio(arr["grounding_n"] - arr["grounded"], arr["grounding_n"],
-                                     per_doc),
+        "hallucination_rate": _Ratio(
+            arr["grounding_n"] - arr["grounded"], arr["grounding_n"], per_doc
+        ),
     }
     group_ratios, group_warnings = _group_ratios(
         pred_groups, gold_groups, pred_to_gold, gold_doc, index, set(gold) | set(pred)
@@ -666,8 +671,11 @@ def score(
 
     rng = np.random.default_rng(seed)
     n_docs = len(doc_ids)
-    draws = (rng.multinomial(n_docs, np.full(n_docs, 1 / n_docs), size=resamples).astype(float)
-             if n_docs and resamples > 0 else np.zeros((0, n_docs)))
+    draws = (
+        rng.multinomial(n_docs, np.full(n_docs, 1 / n_docs), size=resamples).astype(float)
+        if n_docs and resamples > 0
+        else np.zeros((0, n_docs))
+    )
     metrics = {name: _metric(ratios.get(name), n_docs, draws, confidence) for name in METRIC_NAMES}
     return ScoreReport(
         metrics=metrics,
@@ -701,8 +709,13 @@ def _group_ratios(
     is already in claim recall/precision); so are members of documents without gold.
     """
     none: dict[str, _Ratio | None] = {
-        k: None for k in ("group_pair_precision", "group_pair_recall", "group_pair_f1",
-                          "group_label_accuracy")
+        k: None
+        for k in (
+            "group_pair_precision",
+            "group_pair_recall",
+            "group_pair_f1",
+            "group_label_accuracy",
+        )
     }
     if pred_groups is None or gold_groups is None:
         return none, []
@@ -736,7 +749,7 @@ def _group_ratios(
         out: set[tuple[str, str]] = set()
         for s in sets:
             members = sorted(s)
-            out.update((a, b) for k, a in enumerate(members) for b in members[k + 1:])
+            out.update((a, b) for k, a in enumerate(members) for b in members[k + 1 :])
         return out
 
     gold_pairs = pairs_of(s for s, _ in gold_sets)

@@ -17,24 +17,10 @@ from datetime import datetime
 from typing import Any
 
 from verifier.render_brief import environment
-from verifier.schemas import Claim, DocumentClaims, MetricValue, RunRecord
+from verifier.schemas import METRIC_NAMES, Claim, DocumentClaims, MetricValue, RunRecord
 
 #: Leaderboard/bars order for known metrics; any other metric follows, alphabetically.
-PREFERRED_ORDER = (
-    "claim_f1",
-    "claim_precision",
-    "claim_recall",
-    "attribution_accuracy",
-    "certainty_accuracy",
-    "type_accuracy",
-    "quantity_accuracy",
-    "grounding_rate",
-    "hallucination_rate",
-    "group_pair_f1",
-    "group_pair_precision",
-    "group_pair_recall",
-    "group_label_accuracy",
-)
+PREFERRED_ORDER = METRIC_NAMES
 #: Metrics where a smaller value is better (for highlighting the best run).
 LOWER_IS_BETTER = frozenset({"hallucination_rate"})
 #: The metric the leaderboard is sorted by, when a run has it.
@@ -58,8 +44,9 @@ SHORT_LABELS = {
 #: Per-document keys that are counts, shown after the rates.
 _COUNT_PREFIX = "n_"
 #: Item keys with a fixed place in the gold table; other keys are shown as they are.
-_KNOWN_ITEM_KEYS = frozenset({"kind", "doc_id", "gold_id", "gold_text", "pred_id", "pred_text",
-                              "similarity", "found"})
+_KNOWN_ITEM_KEYS = frozenset(
+    {"kind", "doc_id", "gold_id", "gold_text", "pred_id", "pred_text", "similarity", "found"}
+)
 
 
 def _ordered(names: Iterable[str]) -> list[str]:
@@ -118,13 +105,24 @@ def leaderboard_rows(runs: Sequence[RunRecord]) -> list[dict[str, Any]]:
     names = metric_names(runs)
     rows = []
     for r in _sorted(runs):
-        row: dict[str, Any] = {"run_id": r.run_id, "model": r.model, "suite": r.suite,
-                               "date": _date(r.started_at), "started_at": r.started_at}
+        row: dict[str, Any] = {
+            "run_id": r.run_id,
+            "model": r.model,
+            "suite": r.suite,
+            "date": _date(r.started_at),
+            "started_at": r.started_at,
+        }
         for n in names:
             row[n] = _value(r.metrics.get(n))
-        row.update(prompt_tokens=r.prompt_tokens, completion_tokens=r.completion_tokens,
-                   tokens=r.prompt_tokens + r.completion_tokens, cost_usd=r.cost_usd,
-                   wall_seconds=r.wall_seconds, calls=r.calls, cache_hits=r.cache_hits)
+        row.update(
+            prompt_tokens=r.prompt_tokens,
+            completion_tokens=r.completion_tokens,
+            tokens=r.prompt_tokens + r.completion_tokens,
+            cost_usd=r.cost_usd,
+            wall_seconds=r.wall_seconds,
+            calls=r.calls,
+            cache_hits=r.cache_hits,
+        )
         rows.append(row)
     return rows
 
@@ -174,16 +172,33 @@ def _leaderboard(runs: list[RunRecord], names: list[str]) -> list[dict[str, Any]
         for n in names:
             m = r.metrics.get(n)
             v = row[n]
-            ci = (f"95% CI {m.ci_low:.3f}–{m.ci_high:.3f}, n={m.n}"
-                  if m and m.ci_low is not None and m.ci_high is not None else
-                  (f"n={m.n}" if m else "not measured"))
-            cells.append({"text": _f3(v), "title": ci,
-                          "best": v is not None and n in best and math.isclose(v, best[n])})
-        out.append({"rank": rank, "anchor": f"run-{rank}", "model": r.model, "suite": r.suite,
-                    "date": row["date"], "run_id": r.run_id, "cells": cells,
-                    "tokens": f"{row['tokens']:,}", "token_title":
-                    f"{r.prompt_tokens:,} prompt + {r.completion_tokens:,} completion",
-                    "cost": _cost(r.cost_usd), "wall": f"{r.wall_seconds:.1f} s"})
+            ci = (
+                f"95% CI {m.ci_low:.3f}–{m.ci_high:.3f}, n={m.n}"
+                if m and m.ci_low is not None and m.ci_high is not None
+                else (f"n={m.n}" if m else "not measured")
+            )
+            cells.append(
+                {
+                    "text": _f3(v),
+                    "title": ci,
+                    "best": v is not None and n in best and math.isclose(v, best[n]),
+                }
+            )
+        out.append(
+            {
+                "rank": rank,
+                "anchor": f"run-{rank}",
+                "model": r.model,
+                "suite": r.suite,
+                "date": row["date"],
+                "run_id": r.run_id,
+                "cells": cells,
+                "tokens": f"{row['tokens']:,}",
+                "token_title": f"{r.prompt_tokens:,} prompt + {r.completion_tokens:,} completion",
+                "cost": _cost(r.cost_usd),
+                "wall": f"{r.wall_seconds:.1f} s",
+            }
+        )
     return out
 
 
@@ -202,21 +217,42 @@ def _metric_charts(runs: list[RunRecord], names: list[str]) -> list[dict[str, An
         for i, (r, m) in enumerate(zip(runs, ms, strict=True)):
             y = top + i * row_h
             v = _value(m)
-            row: dict[str, Any] = {"y": y, "model": r.model, "value": v, "text": _f3(v),
-                                   "bar_w": round(x(v) - label_w, 1) if v is not None else 0,
-                                   "whisker": None}
+            row: dict[str, Any] = {
+                "y": y,
+                "model": r.model,
+                "value": v,
+                "text": _f3(v),
+                "bar_w": round(x(v) - label_w, 1) if v is not None else 0,
+                "whisker": None,
+            }
             label = r.model if len(r.model) <= 20 else r.model[:19] + "…"
             row["label"] = label
             if m and m.ci_low is not None and m.ci_high is not None:
-                row["whisker"] = {"x1": x(m.ci_low), "x2": x(m.ci_high),
-                                  "ci": f"{m.ci_low:.3f}–{m.ci_high:.3f}"}
-            row["value_x"] = (max(x(v), row["whisker"]["x2"] if row["whisker"] else 0) + 6
-                              if v is not None else label_w + 6)
+                row["whisker"] = {
+                    "x1": x(m.ci_low),
+                    "x2": x(m.ci_high),
+                    "ci": f"{m.ci_low:.3f}–{m.ci_high:.3f}",
+                }
+            row["value_x"] = (
+                max(x(v), row["whisker"]["x2"] if row["whisker"] else 0) + 6
+                if v is not None
+                else label_w + 6
+            )
             rows.append(row)
-        charts.append({"name": n, "label": _label(n), "lower_better": n in LOWER_IS_BETTER,
-                       "rows": rows, "height": top * 2 + len(runs) * row_h,
-                       "width": label_w + bar_w + 50, "label_w": label_w, "bar_w": bar_w,
-                       "scale": scale, "scale_text": f"{scale:g}"})
+        charts.append(
+            {
+                "name": n,
+                "label": _label(n),
+                "lower_better": n in LOWER_IS_BETTER,
+                "rows": rows,
+                "height": top * 2 + len(runs) * row_h,
+                "width": label_w + bar_w + 50,
+                "label_w": label_w,
+                "bar_w": bar_w,
+                "scale": scale,
+                "scale_text": f"{scale:g}",
+            }
+        )
     return charts
 
 
@@ -242,8 +278,13 @@ def _documents(runs: list[RunRecord]) -> dict[str, Any]:
             vals = r.per_document.get(d)
             if vals is None and d not in st:
                 continue
-            rows.append({"model": r.model, "status": st.get(d, ""),
-                         "cells": [_scalar((vals or {}).get(k)) for k in keys]})
+            rows.append(
+                {
+                    "model": r.model,
+                    "status": st.get(d, ""),
+                    "cells": [_scalar((vals or {}).get(k)) for k in keys],
+                }
+            )
         docs.append({"doc_id": d, "rows": rows})
     return {"keys": [_label(k) for k in keys], "docs": docs}
 
@@ -277,19 +318,26 @@ def _checks(it: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def _extras(it: Mapping[str, Any]) -> list[str]:
-    return [f"{_label(k)}: {_scalar(v)}" for k, v in it.items()
-            if k not in _KNOWN_ITEM_KEYS and not (k.endswith("_ok") and isinstance(v, bool))
-            and v is not None]
+    return [
+        f"{_label(k)}: {_scalar(v)}"
+        for k, v in it.items()
+        if k not in _KNOWN_ITEM_KEYS
+        and not (k.endswith("_ok") and isinstance(v, bool))
+        and v is not None
+    ]
 
 
-def _gold_table(runs: list[RunRecord], gold: Mapping[str, DocumentClaims] | None
-                ) -> dict[str, Any]:
+def _gold_table(runs: list[RunRecord], gold: Mapping[str, DocumentClaims] | None) -> dict[str, Any]:
     gold_index = _claims_by_id((gold or {}).values())
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for (doc_id, gid), c in gold_index.items():
-        rows[(doc_id, gid)] = {"doc_id": doc_id, "gold_id": gid, "text": c.text,
-                               "sub": f"{c.attributed_to} · {c.certainty.value}",
-                               "cells": {}}
+        rows[(doc_id, gid)] = {
+            "doc_id": doc_id,
+            "gold_id": gid,
+            "text": c.text,
+            "sub": f"{c.attributed_to} · {c.certainty.value}",
+            "cells": {},
+        }
     unmatched: list[dict[str, Any]] = []
     for k, r in enumerate(runs):
         pred_index = _claims_by_id(r.predictions)
@@ -297,16 +345,22 @@ def _gold_table(runs: list[RunRecord], gold: Mapping[str, DocumentClaims] | None
         for it in r.items:
             if it.get("kind") == "pred" and it.get("gold_id") is None:
                 p = _lookup(pred_index, it.get("doc_id"), it.get("pred_id"))
-                lost.append({"doc_id": it.get("doc_id"), "pred_id": it.get("pred_id"),
-                             "text": it.get("pred_text") or (p.text if p else None),
-                             "extras": _extras(it)})
+                lost.append(
+                    {
+                        "doc_id": it.get("doc_id"),
+                        "pred_id": it.get("pred_id"),
+                        "text": it.get("pred_text") or (p.text if p else None),
+                        "extras": _extras(it),
+                    }
+                )
             if not _is_gold_item(it):
                 continue
             doc_id, gid = str(it.get("doc_id", "")), str(it.get("gold_id"))
             g = _lookup(gold_index, doc_id, gid)
             key = (g.doc_id, g.id) if g else (doc_id, gid)
-            row = rows.setdefault(key, {"doc_id": doc_id, "gold_id": gid, "text": None,
-                                        "sub": None, "cells": {}})
+            row = rows.setdefault(
+                key, {"doc_id": doc_id, "gold_id": gid, "text": None, "sub": None, "cells": {}}
+            )
             if not row["text"]:
                 row["text"] = it.get("gold_text")
             pred_id = it.get("pred_id")
@@ -316,27 +370,42 @@ def _gold_table(runs: list[RunRecord], gold: Mapping[str, DocumentClaims] | None
             p = _lookup(pred_index, doc_id, pred_id)
             sim = it.get("similarity")
             row["cells"][k] = {
-                "found": bool(found), "pred_id": pred_id,
+                "found": bool(found),
+                "pred_id": pred_id,
                 "pred_text": it.get("pred_text") or (p.text if p else None),
                 "similarity": f"{sim:.2f}" if isinstance(sim, int | float) else None,
-                "checks": _checks(it), "extras": _extras(it),
+                "checks": _checks(it),
+                "extras": _extras(it),
             }
-        unmatched.append({"model": r.model, "anchor": f"run-{k + 1}", "items": lost,
-                          "failed": r.failed_items})
+        unmatched.append(
+            {"model": r.model, "anchor": f"run-{k + 1}", "items": lost, "failed": r.failed_items}
+        )
     ordered = sorted(rows.values(), key=lambda x: (x["doc_id"], x["gold_id"]))
     table = [{**row, "cells": [row["cells"].get(k) for k in range(len(runs))]} for row in ordered]
-    found = [sum(1 for row in table if row["cells"][k] and row["cells"][k]["found"])
-             for k in range(len(runs))]
+    found = [
+        sum(1 for row in table if row["cells"][k] and row["cells"][k]["found"])
+        for k in range(len(runs))
+    ]
     return {"rows": table, "found": found, "total": len(table), "unmatched": unmatched}
 
 
 def _details(runs: list[RunRecord]) -> list[dict[str, Any]]:
-    return [{"anchor": f"run-{k}", "model": r.model, "run_id": r.run_id, "suite": r.suite,
-             "started_at": r.started_at, "git": r.git_revision, "calls": r.calls,
-             "cache_hits": r.cache_hits, "config": sorted((str(a), str(b))
-                                                          for a, b in r.config.items()),
-             "prompts": sorted(r.prompt_versions.items()), "schema": r.schema_version}
-            for k, r in enumerate(runs, 1)]
+    return [
+        {
+            "anchor": f"run-{k}",
+            "model": r.model,
+            "run_id": r.run_id,
+            "suite": r.suite,
+            "started_at": r.started_at,
+            "git": r.git_revision,
+            "calls": r.calls,
+            "cache_hits": r.cache_hits,
+            "config": sorted((str(a), str(b)) for a, b in r.config.items()),
+            "prompts": sorted(r.prompt_versions.items()),
+            "schema": r.schema_version,
+        }
+        for k, r in enumerate(runs, 1)
+    ]
 
 
 def report_html(runs: list[RunRecord], gold: dict[str, DocumentClaims] | None = None) -> str:
@@ -346,8 +415,15 @@ def report_html(runs: list[RunRecord], gold: dict[str, DocumentClaims] | None = 
     ctx = {
         "runs": ordered,
         "suites": sorted({r.suite for r in ordered}),
-        "names": [{"name": n, "label": _label(n), "short": SHORT_LABELS.get(n, _label(n)),
-                   "lower_better": n in LOWER_IS_BETTER} for n in names],
+        "names": [
+            {
+                "name": n,
+                "label": _label(n),
+                "short": SHORT_LABELS.get(n, _label(n)),
+                "lower_better": n in LOWER_IS_BETTER,
+            }
+            for n in names
+        ],
         "rank_metric": _label(_rank_metric(ordered) or ""),
         "leaderboard": _leaderboard(ordered, names),
         "charts": _metric_charts(ordered, names),

@@ -290,6 +290,24 @@ class GoldGroups(BaseModel):
     groups: list[GoldGroup] = Field(default_factory=list)
 
 
+#: Every metric `metrics.score` reports, in the order reports show them (each F1 first).
+METRIC_NAMES = (
+    "claim_f1",
+    "claim_precision",
+    "claim_recall",
+    "attribution_accuracy",
+    "certainty_accuracy",
+    "type_accuracy",
+    "quantity_accuracy",
+    "grounding_rate",
+    "hallucination_rate",
+    "group_pair_f1",
+    "group_pair_precision",
+    "group_pair_recall",
+    "group_label_accuracy",
+)
+
+
 class MetricValue(BaseModel):
     value: float | None
     ci_low: float | None = None
