@@ -257,8 +257,8 @@ def test_one_megabyte_line_is_accepted_and_chunked(ws):
     assert stderr_lines(proc) == [stderr_lines(proc)[0]] and "chunk 1" in proc.stderr
     assert "Traceback" not in proc.stderr
 
-    from verifier.documents import load_document
-    from verifier.extraction import chunk_text
+    from verifier.pipeline.documents import load_document
+    from verifier.pipeline.extraction import chunk_text
 
     text = load_document(ws / "one_line.txt").text
     chunks = chunk_text(text)

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from verifier.brief_checks import check_brief, loaded_terms, names_source
-from verifier.claimfiles import load_predictions
-from verifier.documents import load_documents
+from verifier.pipeline.brief_checks import check_brief, loaded_terms, names_source
+from verifier.pipeline.claimfiles import load_predictions
+from verifier.pipeline.documents import load_documents
+from verifier.pipeline.verification import verify_claims
 from verifier.schemas import (
     Brief,
     BriefSection,
@@ -34,7 +35,6 @@ from verifier.schemas import (
     SectionKind,
     SourceRef,
 )
-from verifier.verification import verify_claims
 
 ROOT = Path(__file__).resolve().parents[1]
 D0, D1, D3 = "000_547a94a2ab0e37c5", "001_666ac56010d34003", "003_bb3f38e0b0589b5d"

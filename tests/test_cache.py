@@ -18,8 +18,8 @@ import pytest
 from conftest import FAULT_MODEL, claim_responder, cli_env, load_json, write_docs
 from pydantic import BaseModel
 
-from verifier.cache import ResponseCache
-from verifier.gateway import Gateway
+from verifier.models.cache import ResponseCache
+from verifier.models.gateway import Gateway
 from verifier.prompts import Prompt
 
 PROMPT = Prompt(name="cache_probe", version="1", system="Answer in JSON.", user="Say {{ word }}.")
@@ -43,7 +43,7 @@ WORKER = textwrap.dedent(
     """
     import json, os, sys, time
     sys.path.insert(0, {src!r})
-    from verifier.cache import ResponseCache
+    from verifier.models.cache import ResponseCache
 
     directory, wid, n, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
     while not os.path.exists(go):  # start together
@@ -129,8 +129,8 @@ def test_two_extractions_share_a_cache(fault_env, tmp_path):
             text=True,
         )
 
-    from verifier.documents import load_documents
-    from verifier.extraction import extract
+    from verifier.pipeline.documents import load_documents
+    from verifier.pipeline.extraction import extract
     from verifier.settings import Settings
 
     docs = load_documents([tmp_path / "docs"])
@@ -280,7 +280,7 @@ RO_SCRIPT = textwrap.dedent(
     """
     import logging, os, sys
     sys.path.insert(0, {src!r})
-    from verifier.cache import ResponseCache
+    from verifier.models.cache import ResponseCache
 
     directory, size = sys.argv[1], int(sys.argv[2])
     logging.basicConfig(level=logging.WARNING, format="WARN %(message)s", stream=sys.stdout)

@@ -45,7 +45,7 @@ def test_help_lists_every_command_and_each_has_help() -> None:
 def test_help_and_offline_commands_never_import_litellm() -> None:
     for args in (["--help"], ["cache", "stats"], ["check-brief", "--help"]):
         code = (
-            f"import sys; from verifier.cli import main; sys.argv=['verifier', *{args!r}];\n"
+            f"import sys; from verifier.cli.app import main; sys.argv=['verifier', *{args!r}];\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "assert 'litellm' not in sys.modules, 'litellm imported'\n"
             "assert 'instructor' not in sys.modules, 'instructor imported'"

@@ -69,7 +69,7 @@ def test_cached_rerun_is_identical_and_imports_no_litellm(first_run: tuple[dict,
     result, cache = first_run
     code = (
         "import sys, json, io, contextlib\n"
-        "from verifier.cli import main\n"
+        "from verifier.cli.app import main\n"
         "sys.argv = ['verifier', '--offline', 'eval', '--json', '--no-save']\n"
         "buf = io.StringIO()\n"
         "with contextlib.redirect_stdout(buf):\n"

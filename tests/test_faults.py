@@ -24,7 +24,7 @@ from conftest import (
 from pydantic import BaseModel, ValidationInfo, field_validator
 
 from verifier.errors import ModelCallError, ModelOutputError
-from verifier.gateway import Gateway
+from verifier.models.gateway import Gateway
 from verifier.prompts import Prompt
 
 PROMPT = Prompt(name="fault_probe", version="1", system="Answer in JSON.", user="Say {{ word }}.")
@@ -214,8 +214,8 @@ def test_success_is_cached(fault_env, make_settings):
 
 # ------------------------------------------------------------------ extraction
 def _extract(settings, docs_dir: Path, concurrency: int = 1):
-    from verifier.documents import load_documents
-    from verifier.extraction import extract
+    from verifier.pipeline.documents import load_documents
+    from verifier.pipeline.extraction import extract
 
     docs = load_documents([docs_dir])
     with Gateway(settings) as gw:
@@ -345,7 +345,7 @@ def test_cache_key_is_stable_across_processes(tmp_path):
     import os
 
     code = (
-        "from verifier.gateway import _context_digest;"
+        "from verifier.models.gateway import _context_digest;"
         "print(_context_digest({'claim_ids': {'a:c01', 'b:c02', 'c:c03', 'd:c04'}}))"
     )
     keys = {

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from verifier.errors import InputError
-from verifier.gold import load_gold
-from verifier.quotes import find_quote
+from verifier.evaluation.gold import load_gold
 from verifier.schemas import GroupLabel, MatchKind
+from verifier.text.quotes import find_quote
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "evals" / "gold"

@@ -7,9 +7,9 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from verifier.grouping import group_claims
-from verifier.quantities import parse_quantities
+from verifier.pipeline.grouping import group_claims
 from verifier.schemas import Certainty, Claim, ClaimGroup, Document, GroupLabel
+from verifier.text.quantities import parse_quantities
 
 
 def doc(doc_id: str, outlet: str | None = None, relays: list[str] | None = None) -> Document:

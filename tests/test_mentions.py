@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from verifier.mentions import entities, time_ref
+from verifier.text.mentions import entities, time_ref
 
 
 @pytest.mark.parametrize(

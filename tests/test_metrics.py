@@ -11,9 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from verifier.claimfiles import load_predictions
 from verifier.errors import InputError
-from verifier.metrics import (
+from verifier.evaluation.metrics import (
     METRIC_NAMES,
     DefaultMatcher,
     Matcher,
@@ -23,6 +22,7 @@ from verifier.metrics import (
     score,
     similarity,
 )
+from verifier.pipeline.claimfiles import load_predictions
 from verifier.schemas import (
     Certainty,
     Claim,
@@ -195,7 +195,7 @@ def test_claims_differing_only_in_fields_still_self_align() -> None:
 
 
 def _load_gold_dir(gold_dir: Path) -> tuple[dict[str, DocumentClaims], GoldGroups | None]:
-    gold_mod = importlib.import_module("verifier.gold")
+    gold_mod = importlib.import_module("verifier.evaluation.gold")
     seeds = REPO / "seeds"
     loaded = gold_mod.load_gold(gold_dir, seeds) if seeds.is_dir() else gold_mod.load_gold(gold_dir)
     found = loaded if isinstance(loaded, tuple) else (loaded,)
@@ -220,8 +220,8 @@ def test_repository_gold_against_itself_is_perfect() -> None:
     gold_dir = REPO / "evals" / "gold"
     if not any(gold_dir.glob("*.json")):
         pytest.skip("no gold files in evals/gold yet")
-    if importlib.util.find_spec("verifier.gold") is None:
-        pytest.skip("verifier.gold not written yet")
+    if importlib.util.find_spec("verifier.evaluation.gold") is None:
+        pytest.skip("verifier.evaluation.gold not written yet")
     gold, groups = _load_gold_dir(gold_dir)
     pred_groups = _as_pred_groups(groups, _claims_by_id(gold)) if groups else None
     texts = {k: p.read_text(encoding="utf-8") for k in gold

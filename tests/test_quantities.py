@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from verifier.quantities import numbers_in, parse_quantities
 from verifier.schemas import Qualifier, Quantity
+from verifier.text.quantities import numbers_in, parse_quantities
 
 
 def one(text: str) -> Quantity:

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from verifier.quotes import FUZZY_THRESHOLD, MIN_FUZZY_CHARS, find_quote, normalise
 from verifier.schemas import MatchKind
+from verifier.text.quotes import FUZZY_THRESHOLD, MIN_FUZZY_CHARS, find_quote, normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))

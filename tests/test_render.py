@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from verifier.render_brief import brief_html, brief_markdown, citation_label
-from verifier.render_report import leaderboard_rows, report_html
+from verifier.render.brief import brief_html, brief_markdown, citation_label
+from verifier.render.report import leaderboard_rows, report_html
 from verifier.schemas import (
     Brief,
     BriefSection,
@@ -454,7 +454,7 @@ def test_report_without_gold_and_empty():
 
 @pytest.mark.parametrize("name", ["brief.html.j2", "report.html.j2"])
 def test_templates_exist(name):
-    assert (Path(__file__).resolve().parents[1] / "src/verifier/templates" / name).is_file()
+    assert (Path(__file__).resolve().parents[1] / "src/verifier/render/templates" / name).is_file()
 
 
 def test_minimal_brief_renders():

@@ -15,8 +15,8 @@ from conftest import FAKE_KEY, FAULT_MODEL, article_of, claim_responder, cli_env
 from pydantic import BaseModel
 
 from verifier.errors import ModelCallError, OfflineMiss
-from verifier.gateway import Gateway, use_cassette
-from verifier.netguard import allow_network, forbid_network
+from verifier.models.gateway import Gateway, use_cassette
+from verifier.models.netguard import allow_network, forbid_network
 from verifier.prompts import Prompt
 
 LEAKS = (FAKE_KEY, "Bearer sk-", FAKE_KEY[3:])
@@ -140,7 +140,7 @@ AUDIT = textwrap.dedent(
     import atexit
     atexit.register(lambda: open(out, "w").write(json.dumps(attempts)))
     sys.argv[0] = "verifier"
-    from verifier.cli import main
+    from verifier.cli.app import main
     main()
     """
 )

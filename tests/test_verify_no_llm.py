@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
-from verifier.checks import check_attribution, check_numbers, ground
-from verifier.claimfiles import load_predictions
-from verifier.documents import load_documents
+from verifier.pipeline.checks import check_attribution, check_numbers, ground
+from verifier.pipeline.claimfiles import load_predictions
+from verifier.pipeline.documents import load_documents
+from verifier.pipeline.verification import deterministic_verdict, verify_claims
 from verifier.schemas import (
     Claim,
     DocumentClaims,
@@ -26,7 +27,6 @@ from verifier.schemas import (
     VerdictLabel,
     VerificationResult,
 )
-from verifier.verification import deterministic_verdict, verify_claims
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "evals" / "gold"

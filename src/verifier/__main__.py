@@ -1,3 +1,3 @@
-from verifier.cli import main
+from verifier.cli.app import main
 
 main()

@@ -14,9 +14,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz
 
-from verifier.checks import GENERIC_WORDS
-from verifier.quantities import numbers_in
-from verifier.quotes import normalise
+from verifier.pipeline.checks import GENERIC_WORDS
 from verifier.schemas import (
     Brief,
     BriefSentence,
@@ -28,8 +26,10 @@ from verifier.schemas import (
     GroupLabel,
     SectionKind,
 )
+from verifier.text.quantities import numbers_in
+from verifier.text.quotes import normalise
 
-LEXICON = Path(__file__).parent / "data" / "loaded_language.yaml"
+LEXICON = Path(__file__).parents[1] / "data" / "loaded_language.yaml"
 #: rapidfuzz token_set_ratio (0–100) between a sentence and its cited claims' text+quote.
 SUPPORT_THRESHOLD = 55.0
 #: Words that show a sentence keeps its source's hedging or attribution.

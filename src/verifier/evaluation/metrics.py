@@ -28,7 +28,6 @@ from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 from scipy.optimize import linear_sum_assignment
 
-from verifier.quotes import find_quote, normalise
 from verifier.schemas import (
     METRIC_NAMES,
     Claim,
@@ -39,6 +38,7 @@ from verifier.schemas import (
     MetricValue,
     Quantity,
 )
+from verifier.text.quotes import find_quote, normalise
 
 log = logging.getLogger("verifier")
 

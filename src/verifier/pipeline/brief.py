@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
-from verifier.brief_checks import check_brief
 from verifier.errors import ModelOutputError
-from verifier.gateway import Gateway
+from verifier.models.gateway import Gateway
+from verifier.pipeline.brief_checks import check_brief
 from verifier.prompts import load_prompt
 from verifier.schemas import (
     Brief,

@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from verifier.checks import ground
 from verifier.errors import InputError, ModelOutputError
-from verifier.gateway import Gateway
+from verifier.models.gateway import Gateway
+from verifier.pipeline.checks import ground
 from verifier.prompts import load_prompt
 from verifier.schemas import Claim, Document, Verdict, VerdictLabel
 

@@ -23,7 +23,7 @@ from verifier.errors import GateFailed, InputError
 from verifier.fileio import dump_model, load_model, write_atomic
 from verifier.schemas import Document, DocumentClaims, GoldGroups, RunRecord
 
-DEFAULT_SUITE = Path(__file__).resolve().parents[2] / "evals" / "suites" / "seeds.yaml"
+DEFAULT_SUITE = Path(__file__).resolve().parents[3] / "evals" / "suites" / "seeds.yaml"
 
 
 class SuiteFile(BaseModel):
@@ -60,8 +60,8 @@ def model_slug(model: str) -> str:
 
 
 def load_suite(path: Path) -> Suite:
-    from verifier.documents import load_documents
-    from verifier.gold import load_gold
+    from verifier.evaluation.gold import load_gold
+    from verifier.pipeline.documents import load_documents
 
     if not path.exists():
         raise InputError(f"{path}: no such suite file")
@@ -112,10 +112,10 @@ def git_revision() -> str | None:
 
 def run_eval(suite: Suite, settings: Any, concurrency: int = 1, on_done: Any = None) -> RunRecord:
     """Extract every suite document with `settings.model` and score it against gold."""
-    from verifier.extraction import extract
-    from verifier.gateway import Gateway
-    from verifier.grouping import group_claims
-    from verifier.metrics import score
+    from verifier.evaluation.metrics import score
+    from verifier.models.gateway import Gateway
+    from verifier.pipeline.extraction import extract
+    from verifier.pipeline.grouping import group_claims
 
     started = datetime.now(UTC)
     t0 = time.monotonic()

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from verifier.documents import load_documents
 from verifier.errors import InputError
 from verifier.fileio import load_model
+from verifier.pipeline.documents import load_documents
 from verifier.schemas import SCHEMA_VERSION, DocumentClaims, GoldGroups
 
 GROUPS_FILE = "groups.json"

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from verifier.render_brief import environment
+from verifier.render.brief import environment
 from verifier.schemas import METRIC_NAMES, Claim, DocumentClaims, MetricValue, RunRecord
 
 #: Leaderboard/bars order for known metrics; any other metric follows, alphabetically.

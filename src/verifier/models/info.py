@@ -8,7 +8,7 @@ import os
 from rich.console import Console
 from rich.table import Table
 
-from verifier.local_model import LOCAL_MODELS, server_up
+from verifier.models.local import LOCAL_MODELS, server_up
 from verifier.settings import Settings
 
 PROVIDER_KEYS = {

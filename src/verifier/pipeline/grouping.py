@@ -36,8 +36,6 @@ import re
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from verifier.quantities import parse_quantities
-from verifier.quotes import normalise
 from verifier.schemas import (
     Certainty,
     Claim,
@@ -48,6 +46,8 @@ from verifier.schemas import (
     Qualifier,
     Quantity,
 )
+from verifier.text.quantities import parse_quantities
+from verifier.text.quotes import normalise
 
 #: Average-linkage similarity (0–1) at which claims are one proposition. Two wordings of
 #: one statement share most of their distinctive words and score 0.6–1. On the seed

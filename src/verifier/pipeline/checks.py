@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from verifier.quantities import numbers_in
-from verifier.quotes import find_quote, normalise
 from verifier.schemas import CheckResult, Claim, Document, Grounding, MatchKind
+from verifier.text.quantities import numbers_in
+from verifier.text.quotes import find_quote, normalise
 
 #: Attributions that mean "the article itself" and need no support in the text.
 SELF_ATTRIBUTIONS = {

@@ -94,7 +94,7 @@ def _global(
     state.verbose = verbose
     _setup_logging(verbose)
     if offline:
-        from verifier.netguard import forbid_network
+        from verifier.models.netguard import forbid_network
 
         forbid_network()
 
@@ -117,7 +117,7 @@ def serve(
     ] = "local",
 ) -> None:
     """Run the embedded llama.cpp server in the foreground, for reuse by many commands."""
-    from verifier.local_model import resolve_local, running_server
+    from verifier.models.local import resolve_local, running_server
 
     settings = state.settings()
     lm = resolve_local(model)
@@ -135,7 +135,7 @@ def serve(
 @app.command()
 def models() -> None:
     """What is configured, what is available locally, and which provider keys are set."""
-    from verifier.model_info import describe_models
+    from verifier.models.info import describe_models
 
     describe_models(state.settings())
 
@@ -143,7 +143,7 @@ def models() -> None:
 @cache_app.command("stats")
 def cache_stats() -> None:
     """Entries, size and all-time hit/miss counts of the response cache."""
-    from verifier.cache import ResponseCache
+    from verifier.models.cache import ResponseCache
 
     settings = state.settings()
     stats = ResponseCache(settings.cache_dir).stats()
@@ -154,7 +154,7 @@ def cache_stats() -> None:
 @cache_app.command("clear")
 def cache_clear() -> None:
     """Delete every cached answer."""
-    from verifier.cache import ResponseCache
+    from verifier.models.cache import ResponseCache
 
     settings = state.settings()
     n = ResponseCache(settings.cache_dir).clear()
@@ -170,8 +170,8 @@ Concurrency = Annotated[int, typer.Option(min=1, help="documents processed at on
 
 def _deliver(obj: Any, output: Path | None, as_json: bool, *tables: Any) -> None:
     """JSON to a file (atomically) or stdout; tables to the terminal otherwise."""
-    from verifier.display import emit_json, out
     from verifier.fileio import dump_model, write_atomic
+    from verifier.render.display import emit_json, out
 
     text = dump_model(obj)
     if output is not None:
@@ -186,10 +186,10 @@ def _deliver(obj: Any, output: Path | None, as_json: bool, *tables: Any) -> None
 
 
 def _extract(paths: list[Path], concurrency: int) -> tuple[Any, dict[str, Any]]:
-    from verifier.display import progress
-    from verifier.documents import load_documents
-    from verifier.extraction import extract
-    from verifier.gateway import Gateway
+    from verifier.models.gateway import Gateway
+    from verifier.pipeline.documents import load_documents
+    from verifier.pipeline.extraction import extract
+    from verifier.render.display import progress
 
     docs = load_documents(paths)
     with Gateway(state.settings()) as gw, progress("extracting", len(docs)) as advance:
@@ -202,7 +202,7 @@ def extract_cmd(
     paths: Paths, output: Output = None, as_json: AsJson = False, concurrency: Concurrency = 1
 ) -> None:
     """Extract typed, grounded claims (quote, offsets, attribution, certainty, quantities)."""
-    from verifier.display import claims_table, err, summary_line
+    from verifier.render.display import claims_table, err, summary_line
 
     result, _ = _extract(paths, concurrency)
     _deliver(result, output, as_json, claims_table(result))
@@ -231,13 +231,13 @@ def verify_cmd(
     concurrency: Concurrency = 1,
 ) -> None:
     """Judge each claim against its source, then group claims across sources."""
-    from verifier.claimfiles import load_predictions
-    from verifier.display import err, groups_table, progress, verdicts_table
-    from verifier.documents import load_documents
-    from verifier.gateway import Gateway
-    from verifier.grouping import group_claims
+    from verifier.models.gateway import Gateway
+    from verifier.pipeline.claimfiles import load_predictions
+    from verifier.pipeline.documents import load_documents
+    from verifier.pipeline.grouping import group_claims
+    from verifier.pipeline.verification import verify_claims
+    from verifier.render.display import err, groups_table, progress, verdicts_table
     from verifier.schemas import VerificationResult
-    from verifier.verification import verify_claims
 
     if claims is None:
         if no_llm:
@@ -294,13 +294,13 @@ def brief_cmd(
     concurrency: Concurrency = 1,
 ) -> None:
     """A neutral multi-perspective brief of the articles, every sentence cited and checked."""
-    from verifier.brief import brief_stage_count, write_brief
-    from verifier.claimfiles import load_predictions
-    from verifier.display import progress
-    from verifier.documents import load_documents
-    from verifier.gateway import Gateway
-    from verifier.grouping import group_claims
-    from verifier.verification import verify_claims
+    from verifier.models.gateway import Gateway
+    from verifier.pipeline.brief import brief_stage_count, write_brief
+    from verifier.pipeline.claimfiles import load_predictions
+    from verifier.pipeline.documents import load_documents
+    from verifier.pipeline.grouping import group_claims
+    from verifier.pipeline.verification import verify_claims
+    from verifier.render.display import progress
 
     _check_output_suffix(output)
     docs = load_documents(paths)
@@ -309,7 +309,7 @@ def brief_cmd(
         if claims is not None:
             all_claims = [c for d in load_predictions(claims).values() for c in d.claims]
         else:
-            from verifier.extraction import extract
+            from verifier.pipeline.extraction import extract
 
             with progress("1/4 extracting claims", len(docs)) as advance:
                 all_claims = extract(
@@ -334,9 +334,9 @@ def check_brief_cmd(
     ] = None,
 ) -> None:
     """Re-run the brief checks on a brief JSON, e.g. after editing it by hand. No model needed."""
-    from verifier.brief_checks import check_brief
-    from verifier.documents import load_documents
     from verifier.fileio import load_model
+    from verifier.pipeline.brief_checks import check_brief
+    from verifier.pipeline.documents import load_documents
     from verifier.schemas import Brief
 
     _check_output_suffix(output)
@@ -352,9 +352,9 @@ def _check_output_suffix(output: Path | None) -> None:
 
 
 def _emit_brief(brief: Any, output: Path | None, documents: dict[str, Any]) -> None:
-    from verifier.display import emit_json, err
     from verifier.fileio import dump_model, write_atomic
-    from verifier.render_brief import brief_html, brief_markdown
+    from verifier.render.brief import brief_html, brief_markdown
+    from verifier.render.display import emit_json, err
 
     suffix = output.suffix.lower() if output else ".md"
     if suffix == ".json":
@@ -417,12 +417,12 @@ def score_cmd(
     """Score any prediction file or folder against gold labels (made here or elsewhere)."""
     import json
 
-    from verifier.claimfiles import load_predictions
-    from verifier.display import out
-    from verifier.documents import load_documents
-    from verifier.evaluation import check_gates, parse_gates
-    from verifier.gold import load_gold
-    from verifier.metrics import score
+    from verifier.evaluation.gold import load_gold
+    from verifier.evaluation.metrics import score
+    from verifier.evaluation.suites import check_gates, parse_gates
+    from verifier.pipeline.claimfiles import load_predictions
+    from verifier.pipeline.documents import load_documents
+    from verifier.render.display import out
 
     gates = parse_gates(fail_under or [])
     documents = {d.id: d for d in load_documents([docs])}
@@ -461,8 +461,7 @@ def eval_cmd(
     """Extract the suite with each model, score it against gold and save a run record."""
     import json
 
-    from verifier.display import err, out, progress
-    from verifier.evaluation import (
+    from verifier.evaluation.suites import (
         DEFAULT_SUITE,
         check_gates,
         load_suite,
@@ -470,6 +469,7 @@ def eval_cmd(
         run_eval,
         save_run,
     )
+    from verifier.render.display import err, out, progress
 
     gates = parse_gates(fail_under or [])
     suite = load_suite(suite_file or DEFAULT_SUITE)
@@ -520,7 +520,7 @@ RunPaths = Annotated[
 
 
 def _runs(paths: list[Path] | None) -> list[Any]:
-    from verifier.evaluation import DEFAULT_SUITE, load_runs
+    from verifier.evaluation.suites import DEFAULT_SUITE, load_runs
 
     return load_runs(paths or [DEFAULT_SUITE.parent.parent / "runs"])
 
@@ -538,9 +538,9 @@ def leaderboard_cmd(
 
     from rich.table import Table
 
-    from verifier.display import out
-    from verifier.evaluation import latest_per_model
-    from verifier.render_report import leaderboard_rows, metric_names
+    from verifier.evaluation.suites import latest_per_model
+    from verifier.render.display import out
+    from verifier.render.report import leaderboard_rows, metric_names
 
     runs = _runs(paths)
     rows = leaderboard_rows(runs if all_runs else latest_per_model(runs))
@@ -580,8 +580,8 @@ def compare_cmd(
 
     from rich.table import Table
 
-    from verifier.display import out
-    from verifier.evaluation import compare_runs, load_runs
+    from verifier.evaluation.suites import compare_runs, load_runs
+    from verifier.render.display import out
 
     a, b = load_runs([run_a]), load_runs([run_b])
     diff = compare_runs(a[0], b[0])
@@ -612,17 +612,17 @@ def report_cmd(
     ] = None,
 ) -> None:
     """A self-contained HTML report: leaderboard, metric bars with CIs, per-document, per-claim."""
-    from verifier.display import err
-    from verifier.evaluation import latest_per_model
+    from verifier.evaluation.suites import latest_per_model
     from verifier.fileio import write_atomic
-    from verifier.render_report import report_html
+    from verifier.render.display import err
+    from verifier.render.report import report_html
 
     runs = _runs(paths)
     if not paths:
         runs = latest_per_model(runs)
     gold_docs = None
     if gold is not None:
-        from verifier.gold import load_gold
+        from verifier.evaluation.gold import load_gold
 
         gold_docs, _ = load_gold(gold)
     write_atomic(output, report_html(runs, gold_docs))

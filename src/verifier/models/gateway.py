@@ -23,9 +23,9 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from verifier.cache import ResponseCache, cache_key
 from verifier.errors import ConfigError, ModelCallError, ModelOutputError, OfflineMiss
-from verifier.local_model import is_local, resolve_local
+from verifier.models.cache import ResponseCache, cache_key
+from verifier.models.local import is_local, resolve_local
 from verifier.prompts import Prompt
 from verifier.schemas import CallRecord
 from verifier.settings import Settings
@@ -206,7 +206,7 @@ class Gateway:
                     use_cassette(self.settings.cassette, self.settings.record)
                 )
             if is_local(self.model):
-                from verifier.local_model import base_url, running_server
+                from verifier.models.local import base_url, running_server
 
                 if self.settings.offline or (self.settings.cassette and not self.settings.record):
                     self._api_base = base_url(self.settings)  # replayed: no server needed

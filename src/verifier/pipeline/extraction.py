@@ -15,13 +15,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
-from verifier.checks import ground
 from verifier.errors import ModelCallError, ModelOutputError
-from verifier.gateway import Gateway
-from verifier.mentions import entities, time_ref
+from verifier.models.gateway import Gateway
+from verifier.pipeline.checks import ground
 from verifier.prompts import load_prompt
-from verifier.quantities import parse_quantities
-from verifier.quotes import normalise
 from verifier.schemas import (
     Certainty,
     Claim,
@@ -31,6 +28,9 @@ from verifier.schemas import (
     ExtractionResult,
     ExtractionSummary,
 )
+from verifier.text.mentions import entities, time_ref
+from verifier.text.quantities import parse_quantities
+from verifier.text.quotes import normalise
 
 PROMPT = "extract_claims"
 MAX_CLAIMS_PER_CHUNK = 6

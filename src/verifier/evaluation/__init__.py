@@ -1,0 +1,1 @@
+"""Evaluation: gold labels, metrics, suites and run records."""

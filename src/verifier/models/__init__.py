@@ -1,0 +1,1 @@
+"""Model access: the gateway (litellm + instructor), the response cache, the embedded server."""

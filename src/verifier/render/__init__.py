@@ -1,0 +1,1 @@
+"""Rendering: Markdown and HTML briefs, the HTML report, terminal tables."""

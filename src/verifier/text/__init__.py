@@ -1,0 +1,1 @@
+"""Text toolkit: quotes, quantities, names and times read by code."""
