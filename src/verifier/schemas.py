@@ -206,6 +206,8 @@ class ExtractionResult(BaseModel):
 
     schema_version: str = SCHEMA_VERSION
     model: str
+    strategy: str = "single-pass"
+    strategy_params: dict[str, Any] = Field(default_factory=dict)
     prompt_versions: dict[str, str] = Field(default_factory=dict)
     documents: list[DocumentClaims] = Field(default_factory=list)
     summary: ExtractionSummary = Field(default_factory=ExtractionSummary)
@@ -322,6 +324,9 @@ class RunRecord(BaseModel):
     run_id: str
     suite: str
     model: str
+    #: the extraction strategy; `baseline` marks strategies that use no model (floors)
+    strategy: str = "single-pass"
+    baseline: bool = False
     config: dict[str, Any] = Field(default_factory=dict)
     prompt_versions: dict[str, str] = Field(default_factory=dict)
     git_revision: str | None = None

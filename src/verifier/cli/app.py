@@ -132,6 +132,28 @@ def serve(
         typer.echo("stopped", err=True)
 
 
+@app.command("strategies")
+def strategies_cmd() -> None:
+    """List the extraction strategies (built-in and from plugins)."""
+    from verifier.render.display import out
+    from verifier.strategies import DEFAULT_STRATEGY, STRATEGIES
+
+    for name, strat in STRATEGIES.items():
+        tags = [
+            t
+            for t, on in (
+                ("default", name == DEFAULT_STRATEGY),
+                ("baseline, no model", not strat.needs_model),
+            )
+            if on
+        ]
+        out.print(
+            f"{name:<14} {strat.description}" + (f" [{', '.join(tags)}]" if tags else ""),
+            highlight=False,
+            markup=False,
+        )
+
+
 @app.command()
 def models() -> None:
     """What is configured, what is available locally, and which provider keys are set."""
@@ -166,6 +188,14 @@ Paths = Annotated[list[Path], typer.Argument(help="files or folders of .txt/.md 
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="write JSON here (atomically)")]
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON to stdout instead of a table")]
 Concurrency = Annotated[int, typer.Option(min=1, help="documents processed at once")]
+StrategyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--strategy",
+        "-s",
+        help="extraction strategy (see `verifier strategies`); default: single-pass",
+    ),
+]
 
 
 def _deliver(obj: Any, output: Path | None, as_json: bool, *tables: Any) -> None:
@@ -185,7 +215,9 @@ def _deliver(obj: Any, output: Path | None, as_json: bool, *tables: Any) -> None
         out.print(f"wrote {output}")
 
 
-def _extract(paths: list[Path], concurrency: int) -> tuple[Any, dict[str, Any]]:
+def _extract(
+    paths: list[Path], concurrency: int, strategy: str | None = None
+) -> tuple[Any, dict[str, Any]]:
     from verifier.models.gateway import Gateway
     from verifier.pipeline.documents import load_documents
     from verifier.pipeline.extraction import extract
@@ -193,18 +225,22 @@ def _extract(paths: list[Path], concurrency: int) -> tuple[Any, dict[str, Any]]:
 
     docs = load_documents(paths)
     with Gateway(state.settings()) as gw, progress("extracting", len(docs)) as advance:
-        result = extract(gw, docs, concurrency=concurrency, on_done=advance)
+        result = extract(gw, docs, concurrency=concurrency, on_done=advance, strategy=strategy)
     return result, {d.id: d for d in docs}
 
 
 @app.command("extract")
 def extract_cmd(
-    paths: Paths, output: Output = None, as_json: AsJson = False, concurrency: Concurrency = 1
+    paths: Paths,
+    output: Output = None,
+    as_json: AsJson = False,
+    concurrency: Concurrency = 1,
+    strategy: StrategyOpt = None,
 ) -> None:
     """Extract typed, grounded claims (quote, offsets, attribution, certainty, quantities)."""
     from verifier.render.display import claims_table, err, summary_line
 
-    result, _ = _extract(paths, concurrency)
+    result, _ = _extract(paths, concurrency, strategy)
     _deliver(result, output, as_json, claims_table(result))
     err.print(summary_line(result.summary), highlight=False)
     if result.summary.failed_documents == result.summary.documents:
@@ -229,6 +265,7 @@ def verify_cmd(
     output: Output = None,
     as_json: AsJson = False,
     concurrency: Concurrency = 1,
+    strategy: StrategyOpt = None,
 ) -> None:
     """Judge each claim against its source, then group claims across sources."""
     from verifier.models.gateway import Gateway
@@ -242,7 +279,7 @@ def verify_cmd(
     if claims is None:
         if no_llm:
             raise InputError("--no-llm needs --claims FILE (extraction needs a model)")
-        extraction, documents = _extract(paths, concurrency)
+        extraction, documents = _extract(paths, concurrency, strategy)
         all_claims = extraction.all_claims()
     else:
         documents = {d.id: d for d in load_documents(paths)}
@@ -292,6 +329,7 @@ def brief_cmd(
         Path | None, typer.Option("--claims", help="use these claims instead of extracting")
     ] = None,
     concurrency: Concurrency = 1,
+    strategy: StrategyOpt = None,
 ) -> None:
     """A neutral multi-perspective brief of the articles, every sentence cited and checked."""
     from verifier.models.gateway import Gateway
@@ -313,7 +351,7 @@ def brief_cmd(
 
             with progress("1/4 extracting claims", len(docs)) as advance:
                 all_claims = extract(
-                    gw, docs, concurrency=concurrency, on_done=advance
+                    gw, docs, concurrency=concurrency, on_done=advance, strategy=strategy
                 ).all_claims()
         with progress("2/4 verifying claims", len(all_claims)) as advance:
             verdicts = verify_claims(all_claims, documents, gw, on_done=advance)
@@ -449,6 +487,7 @@ def eval_cmd(
         list[str] | None, typer.Option("--model", "-m", help="model(s) to evaluate; repeatable")
     ] = None,
     concurrency: Concurrency = 1,
+    strategy: StrategyOpt = None,
     record_suite: Annotated[
         bool, typer.Option("--record-suite", help="re-record the suite's cassette for each model")
     ] = False,
@@ -491,7 +530,9 @@ def eval_cmd(
             extra["cassette"] = cassette
         settings = state.settings(**extra)
         with progress(f"eval {model}", len(suite.documents)) as advance:
-            run = run_eval(suite, settings, concurrency=concurrency, on_done=advance)
+            run = run_eval(
+                suite, settings, concurrency=concurrency, on_done=advance, strategy=strategy
+            )
         path = save_run(run, suite.runs) if save else None
         results.append((run, path))
         if not as_json:

@@ -110,7 +110,13 @@ def git_revision() -> str | None:
     return f"{rev}-dirty" if dirty else rev
 
 
-def run_eval(suite: Suite, settings: Any, concurrency: int = 1, on_done: Any = None) -> RunRecord:
+def run_eval(
+    suite: Suite,
+    settings: Any,
+    concurrency: int = 1,
+    on_done: Any = None,
+    strategy: str | None = None,
+) -> RunRecord:
     """Extract every suite document with `settings.model` and score it against gold."""
     from verifier.evaluation.metrics import score
     from verifier.models.gateway import Gateway
@@ -119,8 +125,18 @@ def run_eval(suite: Suite, settings: Any, concurrency: int = 1, on_done: Any = N
 
     started = datetime.now(UTC)
     t0 = time.monotonic()
-    with Gateway(settings) as gw:
-        result = extract(gw, suite.documents, concurrency=concurrency, on_done=on_done)
+    from verifier.strategies import get_strategy
+
+    strat = get_strategy(strategy)
+    if strat.needs_model:
+        with Gateway(settings) as gw:
+            result = extract(
+                gw, suite.documents, concurrency=concurrency, on_done=on_done, strategy=strat
+            )
+    else:
+        result = extract(
+            None, suite.documents, concurrency=concurrency, on_done=on_done, strategy=strat
+        )
     documents = {d.id: d for d in suite.documents}
     predictions = {d.doc_id: d for d in result.documents if not d.error}
     groups = group_claims(result.all_claims(), documents)
@@ -128,11 +144,17 @@ def run_eval(suite: Suite, settings: Any, concurrency: int = 1, on_done: Any = N
     wall = time.monotonic() - t0
     s = result.summary
     return RunRecord(
-        run_id=f"{suite.name}-{model_slug(settings.model)}-{started.strftime('%Y%m%dT%H%M%S')}",
+        run_id=f"{suite.name}-{model_slug(result.model)}"
+        + ("" if strat.name == "single-pass" or not strat.needs_model else f"-{strat.name}")
+        + f"-{started.strftime('%Y%m%dT%H%M%S')}",
         suite=suite.name,
-        model=settings.model,
+        model=result.model,
+        strategy=strat.name,
+        baseline=not strat.needs_model,
         config={
             "suite_file": str(suite.path),
+            "strategy": strat.name,
+            "strategy_params": result.strategy_params,
             "concurrency": concurrency,
             "temperature": settings.temperature,
             "seed": settings.seed,

@@ -1,9 +1,7 @@
-"""Claim extraction: documents → typed, grounded claims.
+"""Claim extraction: documents → typed, grounded claims, by a chosen strategy.
 
-The model fills a small draft schema; code does everything a model should not be trusted
-with: locating the quote and its offsets, parsing quantities, checking numbers and
-attributions. A draft that fails a check is re-asked with the error; a claim that still
-fails is kept and marked ungrounded with the reason, never dropped.
+The strategy (see `verifier.strategies`) decides what the model is asked; this module runs it
+over documents, keeps failed documents as recorded errors (never dropped), and sums up.
 """
 
 from __future__ import annotations
@@ -11,90 +9,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
-
-from pydantic import BaseModel, Field, ValidationInfo, model_validator
+from typing import TYPE_CHECKING, Any
 
 from verifier.errors import ModelCallError, ModelOutputError
-from verifier.models.gateway import Gateway
-from verifier.pipeline.checks import ground
-from verifier.prompts import load_prompt
-from verifier.schemas import (
-    Certainty,
-    Claim,
-    ClaimType,
-    Document,
-    DocumentClaims,
-    ExtractionResult,
-    ExtractionSummary,
-)
-from verifier.text.mentions import entities, time_ref
-from verifier.text.quantities import parse_quantities
+from verifier.schemas import Claim, Document, DocumentClaims, ExtractionResult, ExtractionSummary
 from verifier.text.quotes import normalise
 
-PROMPT = "extract_claims"
-MAX_CLAIMS_PER_CHUNK = 6
+if TYPE_CHECKING:
+    from verifier.models.gateway import Gateway
+    from verifier.strategies import ExtractionStrategy
+
 CHUNK_CHARS = 2000
-#: Re-asks per chunk. Small models rarely fix a quote when told; each re-ask is a full call.
-EXTRACT_RETRIES = 1
-#: Room for MAX_CLAIMS_PER_CHUNK drafts at their maximum field lengths, so a grammar-bound
-#: answer is never cut off by the token budget.
-EXTRACT_MAX_TOKENS = 2048
 CHUNK_OVERLAP = 200
-
-
-class ClaimDraft(BaseModel):
-    """What the model writes for one claim; the rest of `Claim` is filled by code."""
-
-    text: str = Field(max_length=300)
-    quote: str = Field(max_length=400)
-    claim_type: ClaimType
-    attributed_to: str = Field(max_length=120)
-    certainty: Certainty
-
-
-class ClaimDrafts(BaseModel):
-    claims: list[ClaimDraft] = Field(max_length=MAX_CLAIMS_PER_CHUNK)
-
-    @model_validator(mode="after")
-    def _grounded(self, info: ValidationInfo) -> ClaimDrafts:
-        """With a document in the context, every claim must pass the deterministic checks."""
-        doc: Document | None = (info.context or {}).get("document")
-        if doc is None:
-            return self
-        problems = []
-        for i, draft in enumerate(self.claims, 1):
-            claim = ground(_to_claim(draft, doc, f"draft{i}"), doc)
-            assert claim.grounding is not None
-            for reason in claim.grounding.reasons:
-                problems.append(f"claim {i} ({draft.quote[:60]!r}): {reason}")
-        if problems:
-            raise ValueError(
-                "Fix these claims; copy each quote exactly from the article: " + "; ".join(problems)
-            )
-        return self
-
-
-def _to_claim(draft: ClaimDraft, doc: Document, claim_id: str, reasked: int = 0) -> Claim:
-    return Claim(
-        id=claim_id,
-        doc_id=doc.id,
-        text=draft.text.strip(),
-        quote=draft.quote.strip(),
-        claim_type=draft.claim_type,
-        attributed_to=draft.attributed_to.strip(),
-        certainty=draft.certainty,
-        quantities=parse_quantities(draft.quote),
-        entities=entities(draft.quote),
-        time_ref=time_ref(draft.quote),
-        reasked=reasked,
-    )
-
-
-def _grounded_count(drafts: ClaimDrafts, doc: Document) -> float:
-    """How many drafts pass every check: picks the best attempt when re-asks run out."""
-    grounded = [ground(_to_claim(d, doc, ""), doc).grounding for d in drafts.claims]
-    return sum(1 for g in grounded if g and g.grounded) + 0.001 * len(grounded)
 
 
 def chunk_text(
@@ -127,56 +53,49 @@ def _duplicate(a: Claim, b: Claim) -> bool:
     return normalise(a.text) == normalise(b.text)
 
 
-def extract_document(gateway: Gateway, doc: Document) -> DocumentClaims:
-    prompt = load_prompt(PROMPT)
-    claims: list[Claim] = []
-    for n, (_, chunk) in enumerate(chunk_text(doc.text)):
-        result = gateway.structured(
-            ClaimDrafts,
-            prompt,
-            {"title": doc.title or "", "text": chunk, "max_claims": MAX_CLAIMS_PER_CHUNK},
-            label=f"extract {doc.id} chunk {n + 1}",
-            context={"document": doc},
-            max_retries=EXTRACT_RETRIES,
-            max_tokens=EXTRACT_MAX_TOKENS,
-            choose=lambda drafts: _grounded_count(drafts, doc),
-        )
-        reasked = result.record.attempts - 1 if result.record.attempts else 0
-        for draft in result.value.claims:
-            claim = ground(_to_claim(draft, doc, "", reasked), doc)
-            if not any(_duplicate(claim, c) for c in claims):
-                claims.append(claim)
-    claims = [c.model_copy(update={"id": f"{doc.id}:c{i:02d}"}) for i, c in enumerate(claims, 1)]
-    return DocumentClaims(
-        doc_id=doc.id, model=gateway.model, prompt_version=prompt.version, claims=claims
-    )
+def merge_claims(kept: list[Claim], new: list[Claim]) -> list[Claim]:
+    """Append claims not already present (same span or same text): chunks overlap."""
+    out = list(kept)
+    for claim in new:
+        if not any(_duplicate(claim, c) for c in out):
+            out.append(claim)
+    return out
 
 
 def extract(
-    gateway: Gateway,
+    gateway: Gateway | None,
     docs: list[Document],
     concurrency: int = 1,
     on_done: Callable[[Document], Any] | None = None,
+    strategy: ExtractionStrategy | str | None = None,
 ) -> ExtractionResult:
     """Extract every document; a document that fails for good is recorded, not dropped."""
+    from verifier.strategies import get_strategy
+
+    strat = strategy if not isinstance(strategy, str | None) else get_strategy(strategy)
+    if strat.needs_model and gateway is None:
+        raise ModelCallError(f"strategy {strat.name!r} needs a model")
+    model = gateway.model if gateway is not None and strat.needs_model else strat.name
     t0 = time.monotonic()
-    start_records = len(gateway.records)
+    start_records = len(gateway.records) if gateway is not None else 0
 
     def one(doc: Document) -> DocumentClaims:
         try:
-            return extract_document(gateway, doc)
+            return strat.extract_document(gateway if strat.needs_model else None, doc)
         except (ModelCallError, ModelOutputError) as e:
-            return DocumentClaims(doc_id=doc.id, model=gateway.model, error=str(e))
+            return DocumentClaims(doc_id=doc.id, model=model, error=str(e))
         finally:
             if on_done:
                 on_done(doc)
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         results = list(pool.map(one, docs))
-    calls = gateway.records[start_records:]
+    calls = gateway.records[start_records:] if gateway is not None else []
     return ExtractionResult(
-        model=gateway.model,
-        prompt_versions={PROMPT: load_prompt(PROMPT).version},
+        model=model,
+        strategy=strat.name,
+        strategy_params=strat.params(),
+        prompt_versions=strat.prompt_versions(),
         documents=results,
         summary=summarise(results, calls, time.monotonic() - t0),
         calls=calls,

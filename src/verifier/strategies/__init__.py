@@ -1,0 +1,44 @@
+"""Extraction strategies: how claims are drawn from a document (one file per strategy).
+
+A strategy turns one `Document` into `DocumentClaims`. Strategies that need no model
+(`needs_model = False`) are the floors every model is read against.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from verifier.registry import Registry
+
+if TYPE_CHECKING:
+    from verifier.models.gateway import Gateway
+    from verifier.schemas import Document, DocumentClaims
+
+
+@runtime_checkable
+class ExtractionStrategy(Protocol):
+    name: str
+    #: False for baselines: they run without a gateway and are marked as baselines.
+    needs_model: bool
+    description: str
+
+    def params(self) -> dict[str, Any]:
+        """Every setting that changes the output: recorded in run records and cache keys."""
+        ...
+
+    def prompt_versions(self) -> dict[str, str]: ...
+
+    def extract_document(self, gateway: Gateway | None, doc: Document) -> DocumentClaims: ...
+
+
+STRATEGIES: Registry[ExtractionStrategy] = Registry(
+    "extraction strategy",
+    "verifier.strategies",
+    ("verifier.strategies.single_pass",),
+)
+
+DEFAULT_STRATEGY = "single-pass"
+
+
+def get_strategy(name: str | None) -> ExtractionStrategy:
+    return STRATEGIES.get(name or DEFAULT_STRATEGY)
