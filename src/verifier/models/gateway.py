@@ -23,7 +23,13 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from verifier.errors import ConfigError, ModelCallError, ModelOutputError, OfflineMiss
+from verifier.errors import (
+    ConfigError,
+    LocalServerError,
+    ModelCallError,
+    ModelOutputError,
+    OfflineMiss,
+)
 from verifier.models.cache import ResponseCache, cache_key
 from verifier.models.local import is_local, resolve_local
 from verifier.prompts import Prompt
@@ -93,6 +99,8 @@ class Gateway:
         self._stack = contextlib.ExitStack()
         self._api_base: str | None = self.route.api_base
         self._transport_ready = False
+        #: raises LocalServerError once the embedded server has died (no retries against it)
+        self._server_check: Callable[..., None] | None = None
 
     @property
     def model(self) -> str:
@@ -208,11 +216,12 @@ class Gateway:
             if is_local(self.model):
                 from verifier.models.local import base_url, running_server
 
+                lm = resolve_local(self.model)
                 if self.settings.offline or (self.settings.cassette and not self.settings.record):
-                    self._api_base = base_url(self.settings)  # replayed: no server needed
+                    self._api_base = base_url(self.settings, lm)  # replayed: no server needed
                 else:
-                    lm = resolve_local(self.model)
-                    self._api_base = self._stack.enter_context(running_server(lm, self.settings))
+                    server = self._stack.enter_context(running_server(lm, self.settings))
+                    self._api_base, self._server_check = server.url, server.check
             self._transport_ready = True
 
     def _call(
@@ -256,7 +265,7 @@ class Gateway:
             cause = e.__cause__
             if isinstance(cause, ModelCallError):  # transport gave up: say which call
                 raise ModelCallError(f"{label}: {self.model}: {cause}") from cause
-            if isinstance(cause, (OfflineMiss, ConfigError)):
+            if isinstance(cause, (OfflineMiss, ConfigError, LocalServerError)):
                 raise cause from None
             if not isinstance(cause, (ValidationError, json.JSONDecodeError, ValueError)):
                 raise ModelCallError(f"{label}: {self.model}: {_one_line(cause or e)}") from e
@@ -299,7 +308,10 @@ class Gateway:
                 # the "json_schema" type that instructor's JSON_SCHEMA mode sends.
                 kwargs["response_format"] = {"type": "json_object", "schema": schema}
             response = _with_backoff(
-                lambda: _has_choices(litellm.completion(num_retries=0, **kwargs)), settings
+                # Retries are ours alone: litellm's and the OpenAI SDK's would multiply them.
+                lambda: _has_choices(litellm.completion(num_retries=0, max_retries=0, **kwargs)),
+                settings,
+                self._server_check,
             )
             usage["attempts"] += 1
             u = getattr(response, "usage", None)
@@ -325,8 +337,14 @@ def _has_choices(response: Any) -> Any:
     return response
 
 
-def _with_backoff(fn: Callable[[], Any], settings: Settings) -> Any:
-    """Retry transient transport failures (429, 5xx, timeouts, dropped connections, no choices)."""
+def _with_backoff(
+    fn: Callable[[], Any], settings: Settings, server_check: Callable[..., None] | None = None
+) -> Any:
+    """Retry transient transport failures (429, 5xx, timeouts, dropped connections, no choices).
+
+    `server_check` (the embedded server's) raises once that server is dead: before each
+    attempt, and after a failed one, so a crash is reported at once instead of retried.
+    """
     import litellm
 
     transient = (
@@ -340,6 +358,8 @@ def _with_backoff(fn: Callable[[], Any], settings: Settings) -> Any:
     )
     attempt = 0
     while True:
+        if server_check is not None:
+            server_check()
         try:
             return fn()
         except Exception as e:
@@ -349,6 +369,8 @@ def _with_backoff(fn: Callable[[], Any], settings: Settings) -> Any:
                     raise OfflineMiss(str(miss)) from e
                 raise OfflineMiss(f"request not in the cassette: {_one_line(miss)[:200]}") from e
             if isinstance(e, transient):
+                if server_check is not None:
+                    server_check(grace=1.0)  # a crash shows as a dropped connection first
                 attempt += 1
                 if attempt > settings.transport_retries:
                     status = getattr(e, "status_code", None)
