@@ -97,7 +97,7 @@ def _llama_build() -> str | None:
 
 def _local_status(lm: LocalModel, settings: Settings, check: bool) -> tuple[bool, str]:
     """(healthy, what to show): a real one-token completion, not a port probe."""
-    if not lm.available():
+    if not lm.available() and not settings.local_server:
         return True, "-"
     url = base_url(settings, lm)
     running = server_up(url, timeout=0.3)
