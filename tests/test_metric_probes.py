@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import probes
 import pytest
 
-import probes
 from verifier.evaluation.metrics import score
 
 
