@@ -21,13 +21,12 @@ import yaml
 from verifier.evaluation.gold import load_gold
 from verifier.pipeline.documents import load_documents
 from verifier.schemas import Claim, Document, DocumentClaims
+from verifier.text.sentences import sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 GOLD = ROOT / "evals" / "gold"
 FALSE_TEXT = "Nothing of the sort happened; this claim is false."
-#: Sentence ends for the probes: ., ! or ? (optionally closing a quote) before a capital.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘'(]?[A-Z0-9])|\n+")
 
 
 def texts() -> dict[str, str]:
@@ -46,10 +45,6 @@ def outlets() -> dict[str, str | None]:
 def own_voice(claim: Claim, outlet: str | None) -> bool:
     """Own-voice gold claims: the annotators wrote "the article (…)" or the outlet's name."""
     return claim.attributed_to.startswith("the article") or claim.attributed_to == outlet
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text) if len(s.strip()) > 1]
 
 
 def _replace_claims(

@@ -24,14 +24,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-import yaml
 from rapidfuzz import fuzz
 
+from verifier.resources import data_yaml
 from verifier.text.quotes import normalise
 
-LEXICON = Path(__file__).parents[1] / "data" / "attribution.yaml"
+LEXICON = "attribution.yaml"
 #: rapidfuzz ratio (0–100) at which two name words are the same ("Zelensky"/"Zelenskyy");
 #: only for words of 4 letters or more, so "US" ≠ "UK".
 TOKEN_SIMILARITY = 85.0
@@ -51,7 +50,7 @@ class _Lexicon:
 
 @cache
 def lexicon() -> _Lexicon:
-    data = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
+    data = data_yaml(LEXICON)
     connectors = frozenset(data["connectors"])
     return _Lexicon(
         own_voice=frozenset(

@@ -38,7 +38,9 @@ from verifier.schemas import (
     MetricValue,
     Quantity,
 )
+from verifier.text.dates import MONTH
 from verifier.text.quotes import find_quote, normalise
+from verifier.text.words import TOKEN, stem, stopwords
 
 log = logging.getLogger("verifier")
 
@@ -61,57 +63,28 @@ CONFIDENCE = 0.95
 
 # --------------------------------------------------------------------------- text features
 
-_STOPWORDS_TEXT = (
-    "a an the of to in on at by for from with and or but as is are was were be been being "
-    "has have had it its this that these those which who whom whose than then there their "
-    "they he she his her him them we our us i you your into over about also"
-)
-_STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
-#: Grammatical negation: a claim and its negation must never match ("n't" folds to "nt").
+#: Grammatical negation: a claim and its negation must never match ("n't" included).
 _NEGATION = re.compile(
     r"\b(?:not|no|never|nothing|none|nobody|neither|nor|cannot|without)\b|n[’']t\b", re.I
 )
-_MONTH_NAMES = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-_DAY_NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+#: Month names as written (capitalised, so the modal "may" is not May) and weekday names.
 _DATE_WORD = re.compile(
-    r"\b(?:" + "|".join(_MONTH_NAMES[:4] + _MONTH_NAMES[5:] + _DAY_NAMES) + r")\b"
-    r"|\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.(?=\s*\d)"
-    r"|\bmay(?=\s+\d)",
-    re.I,
+    rf"\b(?:{MONTH}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b\.?"
 )
 
 
-def _stem(word: str) -> str:
-    """Crude plural folding, enough that 'soldiers' meets 'soldier' in a paraphrase."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
 def content_tokens(text: str) -> frozenset[str]:
-    """Normalised content words and numbers (thousands separators dropped), stopwords removed."""
+    """Stems of the content words and the numbers (separators dropped) of `text`.
+
+    The toolkit's one stemmer and stopword list (`verifier.text.words`).
+    """
+    stop = stopwords()
     out: set[str] = set()
-    for tok in _TOKEN.findall(normalise(text)):
+    for tok in TOKEN.findall(normalise(text)):
         if tok[0].isdigit():
             out.add(tok.replace(",", ""))
-        elif tok not in _STOPWORDS:
-            out.add(_stem(tok))
+        elif tok not in stop:
+            out.add(stem(tok))
     return frozenset(out)
 
 
@@ -128,8 +101,8 @@ def negated(text: str) -> bool:
 
 
 def date_words(text: str) -> frozenset[str]:
-    """Month and weekday names the text states (day numbers and years are numbers)."""
-    return frozenset(m.group(0).lower().rstrip(".")[:3] for m in _DATE_WORD.finditer(text))
+    """Months and weekdays the text names, by their first three letters ("Aug", "Mon")."""
+    return frozenset(m.group(0)[:3] for m in _DATE_WORD.finditer(text))
 
 
 def _close(a: float, b: float) -> bool:
