@@ -188,6 +188,14 @@ Paths = Annotated[list[Path], typer.Argument(help="files or folders of .txt/.md 
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="write JSON here (atomically)")]
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON to stdout instead of a table")]
 Concurrency = Annotated[int, typer.Option(min=1, help="documents processed at once")]
+VocabularyOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--vocabulary",
+        help="story vocabulary for grouping (verifier/data/vocabulary_NAME.yaml); repeatable; "
+        "default: all shipped",
+    ),
+]
 StrategyOpt = Annotated[
     str | None,
     typer.Option(
@@ -266,6 +274,7 @@ def verify_cmd(
     as_json: AsJson = False,
     concurrency: Concurrency = 1,
     strategy: StrategyOpt = None,
+    vocabulary: VocabularyOpt = None,
 ) -> None:
     """Judge each claim against its source, then group claims across sources."""
     from verifier.models.gateway import Gateway
@@ -291,7 +300,7 @@ def verify_cmd(
     finally:
         if gateway:
             gateway.close()
-    groups = group_claims(all_claims, documents)
+    groups = group_claims(all_claims, documents, tuple(vocabulary) if vocabulary else None)
     counts: dict[str, int] = {}
     for v in verdicts:
         counts[v.label.value] = counts.get(v.label.value, 0) + 1
@@ -330,6 +339,7 @@ def brief_cmd(
     ] = None,
     concurrency: Concurrency = 1,
     strategy: StrategyOpt = None,
+    vocabulary: VocabularyOpt = None,
 ) -> None:
     """A neutral multi-perspective brief of the articles, every sentence cited and checked."""
     from verifier.models.gateway import Gateway
@@ -355,7 +365,7 @@ def brief_cmd(
                 ).all_claims()
         with progress("2/4 verifying claims", len(all_claims)) as advance:
             verdicts = verify_claims(all_claims, documents, gw, on_done=advance)
-        groups = group_claims(all_claims, documents)
+        groups = group_claims(all_claims, documents, tuple(vocabulary) if vocabulary else None)
         with progress("3/4 writing brief", brief_stage_count(docs)) as advance:
             brief = write_brief(gw, docs, all_claims, verdicts, groups, on_done=advance)
         brief.calls = list(gw.records)
@@ -449,6 +459,13 @@ def score_cmd(
     docs: Annotated[Path, typer.Option("--docs", help="source documents the claims quote")] = Path(
         "seeds"
     ),
+    groups: Annotated[
+        Path | None,
+        typer.Option(
+            "--groups",
+            help="predicted groups: a verify or brief JSON (default: --pred's, if a brief)",
+        ),
+    ] = None,
     as_json: AsJson = False,
     fail_under: Gates = None,
 ) -> None:
@@ -458,14 +475,21 @@ def score_cmd(
     from verifier.evaluation.gold import load_gold
     from verifier.evaluation.metrics import score
     from verifier.evaluation.suites import check_gates, parse_gates
-    from verifier.pipeline.claimfiles import load_predictions
+    from verifier.pipeline.claimfiles import load_groups, load_predictions
     from verifier.pipeline.documents import load_documents
     from verifier.render.display import out
 
     gates = parse_gates(fail_under or [])
     documents = {d.id: d for d in load_documents([docs])}
     gold_docs, gold_groups = load_gold(gold, {k: d.text for k, d in documents.items()})
-    report = score(load_predictions(pred), gold_docs, documents, None, gold_groups)
+    if groups is None and pred.is_file() and pred.suffix.lower() == ".json":
+        try:
+            pred_groups = load_groups(pred)  # a brief carries its groups
+        except InputError:
+            pred_groups = None
+    else:
+        pred_groups = load_groups(groups) if groups is not None else None
+    report = score(load_predictions(pred), gold_docs, documents, pred_groups, gold_groups)
     if as_json:
         data = _metric_json(report.metrics)
         data["per_document"] = report.per_document
