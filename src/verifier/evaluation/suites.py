@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from verifier.errors import GateFailed, InputError
+from verifier.errors import GateFailed, InputError, first_validation_error
 from verifier.fileio import dump_model, load_model, write_atomic
 from verifier.schemas import Document, DocumentClaims, GoldGroups, RunRecord
 
@@ -74,10 +74,7 @@ def load_suite(path: Path) -> Suite:
     except (yaml.YAMLError, UnicodeDecodeError) as e:
         raise InputError(f"{path}: malformed suite file: {str(e).splitlines()[0]}") from e
     except ValidationError as e:
-        err = e.errors()[0]
-        raise InputError(
-            f"{path}: invalid suite: {'.'.join(map(str, err['loc']))}: {err['msg']}"
-        ) from e
+        raise InputError(f"{path}: invalid suite: {first_validation_error(e)}") from e
     base = path.parent
     docs = load_documents([base / spec.documents])
     gold, groups = load_gold(base / spec.gold, {d.id: d.text for d in docs})

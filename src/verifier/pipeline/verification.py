@@ -8,7 +8,6 @@ check overrides the judge, because code is right about verbatim text and the jud
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -19,11 +18,11 @@ from verifier.models.gateway import Gateway
 from verifier.pipeline.checks import ground
 from verifier.prompts import load_prompt
 from verifier.schemas import Claim, Document, Verdict, VerdictLabel
+from verifier.text.sentences import sentence_spans
 
 PROMPT = "verify_claim"
 PASSAGE_SENTENCES = 2  # sentences of context either side of the quote
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…\"”])\s+|\n+")
 
 
 class JudgeVerdict(BaseModel):
@@ -32,21 +31,8 @@ class JudgeVerdict(BaseModel):
     rationale: str = Field(max_length=200)
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans; good enough to show evidence and to build a passage."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        if m.start() > start and text[start : m.start()].strip():
-            spans.append((start, m.start()))
-        start = m.end()
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    return spans
-
-
 def evidence_sentences(doc: Document, start: int, end: int, around: int = 0) -> list[str]:
-    spans = sentences(doc.text)
+    spans = sentence_spans(doc.text)
     hit = [i for i, (s, e) in enumerate(spans) if s < end and e > start]
     if not hit:
         return []
