@@ -61,6 +61,8 @@ from verifier.schemas import (
 )
 from verifier.text.quantities import parse_quantities
 from verifier.text.quotes import normalise
+from verifier.text.words import WORD as _WORD
+from verifier.text.words import stem
 
 #: Average-linkage similarity (0–1) at which claims are one proposition. Two wordings of
 #: one statement share most of their distinctive words and score 0.6–1; on the seed gold
@@ -74,7 +76,6 @@ ENTITY_BONUS = 0.1
 #: with a low IDF weight); it still counts in the similarity of pairs proposed otherwise.
 DF_CAP = 64
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _YEAR = re.compile(r"\b(?:18|19|20)\d\d\b")
 _SPLIT_SOURCE = re.compile(
     r",|;|\(|\)|\bvia\b|\bquoted\s+by\b|\bciting\b|\bthrough\b|\bas\s+reported\s+by\b", re.I
@@ -140,12 +141,11 @@ class _Reader:
 
     # ------------------------------------------------------------------ words
     def concept(self, word: str) -> str:
-        """A word's concept (synonyms folded) or its five-letter stem."""
+        """A word's concept (synonyms folded) or its stem."""
         w = word.lower().replace("’", "'")
         if w in self.v.synonyms:
             return self.v.synonyms[w]
-        w = w.split("'")[0]
-        return self.v.synonyms.get(w, w[:5])
+        return self.v.synonyms.get(w.split("'")[0]) or stem(w)
 
     def content(self, text: str) -> frozenset[str]:
         return frozenset(
@@ -598,12 +598,12 @@ def _judge(members: list[_Info], linked: set[tuple[int, int]]) -> tuple[GroupLab
                           for info in members for m in info.measures)  # fmt: skip
         notes.append(f"not comparable: counts different things — {' vs '.join(whats)} "
                      f"(figures: {shown})")  # fmt: skip
-    # Text agreement: a direct link between independent claims that do not both give
-    # figures (two figures agree only through their values, above).
+    # Text agreement: a direct link between independent claims without figures (figures
+    # agree only through their values, above; words cannot confirm a number).
     # A statement and its negation ("used tear gas" / "did not use tear gas") disagree.
     for i, j in sorted(linked):
         a, b = members[i], members[j]
-        if comp[i] == comp[j] or (a.measures and b.measures):
+        if comp[i] == comp[j] or a.measures or b.measures:
             continue
         if a.negated != b.negated:
             disagree_any = True
@@ -669,20 +669,35 @@ def group_claims(
     idf, postings = _idf(infos)
     edges = _edges(infos, idf, postings)
     hubs, topic_of = _hubs(infos, r)
-    groups: list[ClaimGroup] = []
-    clusters = []
-    for members in _cluster(len(infos), hubs.values(), edges):
-        if len({infos[i].claim.doc_id for i in members}) > 1:
-            clusters.append(members)
-        else:
-            clusters.extend([i] for i in members)
+    hub_of: dict[int, set[object]] = defaultdict(set)
+    for key, idx in hubs.items():
+        for i in idx:
+            hub_of[i].add(key)
     adjacent: dict[int, list[int]] = defaultdict(list)
     for i, j in edges:
         adjacent[i].append(j)
+        adjacent[j].append(i)
+    groups: list[ClaimGroup] = []
+    clusters = []
+    for members in _cluster(len(infos), hubs.values(), edges):
+        # A member related to no other (no shared figure topic, no direct link between two
+        # claims without figures) was pulled in by wording alone: it stands on its own.
+        inside = set(members)
+        related = [
+            i for i in members
+            if any(hub_of[i] & hub_of[j] for j in inside if j != i)
+            or (not infos[i].measures and any(
+                j in inside and not infos[j].measures for j in adjacent.get(i, [])))
+        ]  # fmt: skip
+        if len({infos[i].claim.doc_id for i in related}) > 1:
+            clusters.append(related)
+            clusters.extend([i] for i in members if i not in set(related))
+        else:
+            clusters.extend([i] for i in members)
     for n, idx in enumerate(sorted(clusters, key=lambda m: m[0]), start=1):
         members = [infos[i] for i in idx]
         pos = {x: k for k, x in enumerate(idx)}
-        linked = {(pos[i], pos[j]) for i in idx for j in adjacent.get(i, []) if j in pos}
+        linked = {(pos[i], pos[j]) for i in idx for j in adjacent.get(i, []) if j in pos and i < j}
         label, sources, notes = _judge(members, linked)
         topics = {topic_of[i] for i in idx if i in topic_of}
         topic = next(iter(topics)) if len(topics) == 1 else None

@@ -13,13 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
-
-import yaml
 
 from verifier.errors import InputError
+from verifier.resources import data_file, data_yaml
+from verifier.text.words import word_list
 
-DATA = Path(__file__).parents[1] / "data"
 BASE = "base"
 
 
@@ -55,7 +53,11 @@ class Vocabulary:
 
 def available() -> list[str]:
     """Story vocabularies shipped in `verifier/data` (without the base)."""
-    names = sorted(p.stem.removeprefix("vocabulary_") for p in DATA.glob("vocabulary_*.yaml"))
+    names = sorted(
+        p.name.removeprefix("vocabulary_").removesuffix(".yaml")
+        for p in data_file("").iterdir()
+        if p.name.startswith("vocabulary_") and p.name.endswith(".yaml")
+    )
     return [n for n in names if n != BASE]
 
 
@@ -69,14 +71,14 @@ def _pattern(words: list[str]) -> re.Pattern[str]:
 
 
 def _read(name: str) -> dict[str, object]:
-    path = DATA / f"vocabulary_{name}.yaml"
-    if not path.is_file():
+    if name != BASE and name not in available():
         raise InputError(
-            f"{path}: no such vocabulary (available: {', '.join(available()) or 'none'})"
+            f"vocabulary {name!r}: no such vocabulary "
+            f"(available: {', '.join(available()) or 'none'})"
         )
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = data_yaml(f"vocabulary_{name}.yaml") or {}
     if not isinstance(data, dict):
-        raise InputError(f"{path}: a vocabulary file must be a mapping")
+        raise InputError(f"verifier/data/vocabulary_{name}.yaml: must be a mapping")
     return data
 
 
@@ -118,6 +120,10 @@ def load_vocabulary(names: tuple[str, ...] | None = None) -> Vocabulary:
                 key=ev["key"], label=ev.get("label", ev["key"]), noun=ev.get("noun", ev["key"]),
                 pattern=_pattern(_words(ev["words"])), takes_object=bool(ev.get("takes_object")),
             ))  # fmt: skip
+    # The shared word lists (verifier/data/words.yaml) are part of every vocabulary.
+    sets["stopwords"] |= word_list("stopwords") | word_list("reporting") | word_list("quantity")
+    sets["reporting_verbs"] |= word_list("reporting")
+    sets["generic_source_words"] |= word_list("source")
     return Vocabulary(
         names=chosen,
         **{k: frozenset(v) for k, v in sets.items()},  # type: ignore[arg-type]
