@@ -307,29 +307,18 @@ class GoldGroups(BaseModel):
     groups: list[GoldGroup] = Field(default_factory=list)
 
 
-#: Every metric `metrics.score` reports, in the order reports show them (each F1 first).
-METRIC_NAMES = (
-    "claim_f1",
-    "claim_precision",
-    "claim_recall",
-    "attribution_accuracy",
-    "certainty_accuracy",
-    "type_accuracy",
-    "quantity_accuracy",
-    "grounding_rate",
-    "hallucination_rate",
-    "group_pair_f1",
-    "group_pair_precision",
-    "group_pair_recall",
-    "group_label_accuracy",
-)
-
-
 class MetricValue(BaseModel):
+    """A metric's value with its n (what n counts is `unit`) and, where it means something,
+    a bootstrap interval over `documents`; `interval_note` says why there is none or why it
+    is coarse (one document; 5 documents allow only 126 distinct resamples)."""
+
     value: float | None
     ci_low: float | None = None
     ci_high: float | None = None
     n: int = 0
+    unit: str | None = None
+    documents: int | None = None
+    interval_note: str | None = None
 
 
 class RunRecord(BaseModel):

@@ -461,15 +461,31 @@ def _metrics_table(rows: dict[str, Any], title: str) -> Any:
     t = Table(title=title)
     for col in ("metric", "value", "95% CI", "n"):
         t.add_column(col)
+    notes: set[str] = set()
+    docs: set[int] = set()
     for name, m in rows.items():
         ci = "" if m.ci_low is None else f"{m.ci_low:.3f}–{m.ci_high:.3f}"
-        t.add_row(name, "n/a" if m.value is None else f"{m.value:.3f}", ci, str(m.n))
+        n = f"{m.n} {m.unit}" if m.unit else str(m.n)
+        t.add_row(name, "n/a" if m.value is None else f"{m.value:.3f}", ci, n)
+        if m.interval_note:
+            notes.add(m.interval_note)
+        if m.documents is not None:
+            docs.add(m.documents)
+    caption = [f"{d} document(s) scored" for d in sorted(docs)] + sorted(notes)
+    t.caption = "; ".join(caption) or None
     return t
 
 
 def _metric_json(metrics: dict[str, Any]) -> dict[str, Any]:
     flat: dict[str, Any] = {k: m.value for k, m in metrics.items()}
     flat["ci"] = {k: [m.ci_low, m.ci_high] for k, m in metrics.items()}
+    flat["n"] = {k: m.n for k, m in metrics.items()}
+    notes = {m.interval_note for m in metrics.values() if m.interval_note}
+    docs = {m.documents for m in metrics.values() if m.documents is not None}
+    if docs:
+        flat["documents"] = max(docs)
+    if notes:
+        flat["interval_note"] = "; ".join(sorted(notes))
     return flat
 
 
@@ -653,7 +669,8 @@ def leaderboard_cmd(
     t = Table(title="leaderboard (value and 95% CI; best claim_f1 first)")
     t.add_column("")
     for row in rows:
-        t.add_column(f"{row['model']}\n{row['suite']} · {row['date']}", no_wrap=True)
+        mark = " (baseline)" if row.get("baseline") else ""
+        t.add_column(f"{row['model']}{mark}\n{row['suite']} · {row['date']}", no_wrap=True)
     for name in metric_names([chosen[r["run_id"]] for r in rows]):
         cells = []
         for row in rows:
