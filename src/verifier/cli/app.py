@@ -563,8 +563,12 @@ def eval_cmd(
     as_json: AsJson = False,
     fail_under: Gates = None,
     save: Annotated[
-        bool, typer.Option(help="save the run record in the suite's runs folder")
-    ] = True,
+        bool | None,
+        typer.Option(
+            help="save the run record in the suite's runs folder "
+            "(default: yes for live runs, no for --offline replays; a saved replay is marked)"
+        ),
+    ] = None,
 ) -> None:
     """Extract the suite with each model, score it against gold and save a run record."""
     import json
@@ -602,7 +606,13 @@ def eval_cmd(
             run = run_eval(
                 suite, settings, concurrency=concurrency, on_done=advance, strategy=strategy
             )
-        path = save_run(run, suite.runs) if save and run.complete else None
+        keep = save if save is not None else not run.replay
+        path = save_run(run, suite.runs) if keep and run.complete else None
+        if run.replay and path is None and save is None and not as_json:
+            err.print(
+                "replayed, not a live run: run record not saved (--save keeps it, marked)",
+                highlight=False,
+            )
         results.append((run, path))
         if not as_json:
             out.print(_metrics_table(run.metrics, f"{suite.name} · {model}"))
@@ -675,7 +685,8 @@ def leaderboard_cmd(
     t.add_column("")
     for row in rows:
         mark = " (baseline)" if row.get("baseline") else ""
-        t.add_column(f"{row['model']}{mark}\n{row['suite']} · {row['date']}", no_wrap=True)
+        when = f"{row['date']} replay" if row["replay"] else row["date"]
+        t.add_column(f"{row['model']}{mark}\n{row['suite']} · {when}", no_wrap=True)
     for name in metric_names([chosen[r["run_id"]] for r in rows]):
         cells = []
         for row in rows:
