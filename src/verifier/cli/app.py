@@ -116,20 +116,19 @@ def serve(
         str, typer.Argument(help="local, local:smollm2-135m or local:gemma3-270m")
     ] = "local",
 ) -> None:
-    """Run the embedded llama.cpp server in the foreground, for reuse by many commands."""
+    """Run the embedded llama.cpp server until Ctrl-C; other commands share it meanwhile."""
     from verifier.models.local import resolve_local, running_server
 
     settings = state.settings()
     lm = resolve_local(model)
-    typer.echo(
-        f"serving {lm.alias} ({lm.description}) on http://{settings.local_host}:{settings.local_port}/v1",
-        err=True,
-    )
-    try:
-        with running_server(lm, settings, foreground=True):
-            pass
-    except KeyboardInterrupt:
-        typer.echo("stopped", err=True)
+    with running_server(lm, settings) as server:
+        where = f"log: {server.log}" if server.log else "started outside verifier"
+        typer.echo(f"serving {lm.alias} ({lm.description}) on {server.url}; {where}", err=True)
+        typer.echo("Ctrl-C to stop (it stays up while other runs use it)", err=True)
+        try:
+            server.wait()
+        except KeyboardInterrupt:
+            typer.echo("stopped", err=True)
 
 
 @app.command("strategies")
@@ -155,11 +154,17 @@ def strategies_cmd() -> None:
 
 
 @app.command()
-def models() -> None:
+def models(
+    check: Annotated[
+        bool,
+        typer.Option(help="run each installed local model once (a one-token completion)"),
+    ] = True,
+) -> None:
     """What is configured, what is available locally, and which provider keys are set."""
     from verifier.models.info import describe_models
 
-    describe_models(state.settings())
+    if not describe_models(state.settings(), check=check):
+        raise typer.Exit(4)
 
 
 @cache_app.command("stats")
