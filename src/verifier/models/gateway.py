@@ -47,7 +47,6 @@ R = TypeVar("R")
 SECRET_HEADERS = ("authorization", "api-key", "x-api-key", "x-goog-api-key", "openai-organization")
 
 
-
 @dataclass
 class Structured(Generic[T]):
     """A typed answer and how it was obtained."""
