@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from verifier.errors import InputError, ModelOutputError, VerifierError
+from verifier.errors import InputError, ModelCallError, ModelOutputError, VerifierError
 
 app = typer.Typer(
     help="Attribution-aware claim extraction, verification, neutral briefs and model benchmarks.",
@@ -366,24 +366,40 @@ def brief_cmd(
     _check_output_suffix(output)
     docs = load_documents(paths)
     documents = {d.id: d for d in docs}
+    # Numbered from what will run, so the last bar shown is the last step (n/n).
+    stages = ["extracting claims"] if claims is None else []
+    stages += ["verifying claims", "writing and checking the brief"]
+    step = {name: f"{i}/{len(stages)} {name}" for i, name in enumerate(stages, 1)}
     with Gateway(state.settings(), concurrency=concurrency) as gw:
         if claims is not None:
             all_claims = [c for d in load_predictions(claims).values() for c in d.claims]
         else:
             from verifier.pipeline.extraction import extract
 
-            with progress("1/4 extracting claims", len(docs)) as advance:
-                all_claims = extract(
+            with progress(step["extracting claims"], len(docs)) as advance:
+                extraction = extract(
                     gw, docs, concurrency=concurrency, on_done=advance, strategy=strategy
-                ).all_claims()
-        with progress("2/4 verifying claims", len(all_claims)) as advance:
+                )
+            _stop_if_every_document_failed(extraction, "nothing to brief")
+            all_claims = extraction.all_claims()
+        with progress(step["verifying claims"], len(all_claims)) as advance:
             verdicts = verify_claims(all_claims, documents, gw, on_done=advance)
         groups = group_claims(all_claims, documents, tuple(vocabulary) if vocabulary else None)
-        with progress("3/4 writing brief", brief_stage_count(docs)) as advance:
+        with progress(step["writing and checking the brief"], brief_stage_count(docs)) as advance:
             brief = write_brief(gw, docs, all_claims, verdicts, groups, on_done=advance)
         brief.calls = list(gw.records)
     _emit_brief(brief, output, documents)
     _fail_if_lost(brief.calls)
+
+
+def _stop_if_every_document_failed(result: Any, consequence: str) -> None:
+    """A stage whose every input failed stops the run: later stages would work on nothing."""
+    s = result.summary
+    if s.documents and s.failed_documents == s.documents:
+        first = next(d.error for d in result.documents if d.error)
+        raise ModelCallError(
+            f"all {s.documents} documents failed extraction, {consequence}; first: {first}"
+        )
 
 
 def _fail_if_lost(calls: list[Any], failed_docs: int = 0, docs: int = 0) -> None:
