@@ -243,6 +243,18 @@ class GroupLabel(StrEnum):
     single_source = "single_source"
 
 
+class GroupFigure(BaseModel):
+    """One figure of a group member, read as what it counts: the dispute table's row."""
+
+    figure: str = Field(description="the figure as written, hedge included")
+    counts: str = Field(description="what it counts: 'deserted', 'charged with desertion'")
+    counted: str = Field(default="", description="the counted phrase it was read from")
+    qualifier: str = "exact"
+    stance: str = Field(default="", description="'speculated ceiling', 'estimate', 'reported' …")
+    unit: str = "count"
+    time: str | None = None
+
+
 class GroupMember(BaseModel):
     claim_id: str
     doc_id: str
@@ -251,6 +263,7 @@ class GroupMember(BaseModel):
     source_key: str
     figures: list[str] = Field(default_factory=list)
     counted: list[str] = Field(default_factory=list)
+    measures: list[GroupFigure] = Field(default_factory=list)
 
 
 class ClaimGroup(BaseModel):

@@ -34,6 +34,8 @@ class SuiteFile(BaseModel):
     cassette: str | None = None  # per-model recording; {model} is replaced by the model slug
     runs: str = "../runs"
     models: list[str] = ["local"]
+    #: story vocabularies grouping reads claims with (verifier/data/vocabulary_<name>.yaml)
+    vocabulary: list[str] | None = None
 
 
 @dataclass
@@ -48,6 +50,7 @@ class Suite:
     cassette: str | None
     runs: Path
     models: list[str]
+    vocabulary: tuple[str, ...] | None = None
 
     def cassette_for(self, model: str) -> Path | None:
         if not self.cassette:
@@ -84,6 +87,7 @@ def load_suite(path: Path) -> Suite:
         cassette=spec.cassette,
         runs=Path(os.path.normpath(base / spec.runs)),
         models=spec.models,
+        vocabulary=tuple(spec.vocabulary) if spec.vocabulary is not None else None,
     )
 
 
@@ -141,7 +145,7 @@ def run_eval(
         )
     documents = {d.id: d for d in suite.documents}
     predictions = {d.doc_id: d for d in result.documents if not d.error}
-    groups = group_claims(result.all_claims(), documents)
+    groups = group_claims(result.all_claims(), documents, suite.vocabulary)
     report = score(predictions, suite.gold, documents, groups, suite.gold_groups)
     wall = time.monotonic() - t0
     s = result.summary
