@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FAULT_MODEL, cli_env, run_cli, stderr_lines, write_docs
+from conftest import FAULT_MODEL, _clean_env, cli_env, run_cli, stderr_lines, write_docs
 
 from verifier.evaluation.suites import latest_per_model
 from verifier.pipeline.documents import load_documents
@@ -134,7 +134,7 @@ def test_progress_bars_reach_the_last_step(tmp_path: Path) -> None:
     """In a terminal, the brief's last bar is n/n and full (it stopped at 3/4 before)."""
     master, slave = pty.openpty()
     env = {
-        **cli_env(),
+        **_clean_env(),  # no instructor-mode override: requests must match the cassette
         "VERIFIER_CACHE_DIR": str(tmp_path / "cache"),
         "COLUMNS": "160",
         "TERM": "xterm",
