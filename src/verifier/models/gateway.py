@@ -77,8 +77,8 @@ def route_for(model: str, settings: Settings) -> Route:
             "anthropic/claude-3-5-haiku-latest, ollama/llama3.1, or local / local:gemma3-270m"
         )
     provider = model.split("/", 1)[0]
-    mode = os.environ.get("VERIFIER_INSTRUCTOR_MODE") or MODES.get(provider, "TOOLS")
-    return Route(model, model, os.environ.get("VERIFIER_API_BASE"), mode.upper(), model)
+    mode = settings.instructor_mode or MODES.get(provider, "TOOLS")
+    return Route(model, model, settings.api_base, mode.upper(), model)
 
 
 class Gateway:
