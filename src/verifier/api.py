@@ -87,11 +87,16 @@ def load_claims(path: PathLike) -> dict[str, DocumentClaims]:
     return load_predictions(Path(path))
 
 
-def get_model(settings: Settings | None = None, model: str | None = None) -> Gateway:
-    """A model gateway (cache, cassettes, retries); use it as a context manager to close it."""
+def get_model(
+    settings: Settings | None = None, model: str | None = None, concurrency: int | None = None
+) -> Gateway:
+    """A model gateway (cache, cassettes, retries, at most `concurrency` calls in flight).
+
+    Use it as a context manager so a started local server and the cache are closed.
+    """
     from verifier.models.gateway import Gateway
 
-    return Gateway(settings or load_settings(), model)
+    return Gateway(settings or load_settings(), model, concurrency=concurrency)
 
 
 def _documents_by_id(documents: Sequence[Document] | Mapping[str, Document]) -> dict[str, Document]:
@@ -110,7 +115,7 @@ def extract(
     documents: Sequence[Document],
     gateway: Gateway | None = None,
     strategy: ExtractionStrategy | str | None = None,
-    concurrency: int = 1,
+    concurrency: int | None = None,
     on_done: Callable[[Document], Any] | None = None,
 ) -> ExtractionResult:
     """Typed, grounded claims from each document with an extraction strategy.
@@ -193,7 +198,7 @@ def run_brief(
     gateway: Gateway,
     claims: Sequence[Claim] | Mapping[str, DocumentClaims] | None = None,
     strategy: ExtractionStrategy | str | None = None,
-    concurrency: int = 1,
+    concurrency: int | None = None,
     progress: Progress | None = None,
 ) -> Brief:
     """The brief pipeline: extract (unless `claims` are given), verify, group, write, check."""

@@ -44,6 +44,12 @@ class ModelOutputError(VerifierError):
     exit_code = 4
 
 
+class IncompleteRun(VerifierError):
+    """Documents or model calls were lost for good: the output says which, this says how many."""
+
+    exit_code = 4
+
+
 class GateFailed(VerifierError):
     """A --fail-under threshold was not met."""
 

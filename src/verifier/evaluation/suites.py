@@ -177,11 +177,16 @@ def run_eval(
     from verifier.strategies import get_strategy
 
     strat = strategy if not isinstance(strategy, str | None) else get_strategy(strategy)
+    transport: dict[str, Any] = {}
     if strat.needs_model:
-        with Gateway(settings) as gw:
-            result = extract(
-                gw, suite.documents, concurrency=concurrency, on_done=on_done, strategy=strat
-            )
+        with Gateway(settings, concurrency=concurrency) as gw:
+            result = extract(gw, suite.documents, on_done=on_done, strategy=strat)
+            transport = {
+                "provider": gw.provider.name,
+                "endpoint": gw.endpoint,
+                "instructor_mode": gw.route.mode,
+                "dropped_params": gw.dropped_params,
+            }
     else:
         result = extract(
             None, suite.documents, concurrency=concurrency, on_done=on_done, strategy=strat
@@ -209,6 +214,7 @@ def run_eval(
             "matcher": report.settings,
             "thresholds": thresholds(),
             "package_version": __version__,
+            **transport,
         },
         prompt_versions=result.prompt_versions,
         git_revision=git_revision(),
@@ -226,6 +232,7 @@ def run_eval(
         cost_usd=s.cost_usd,
         cache_hits=s.cache_hits,
         calls=s.calls,
+        failed_calls=sum(1 for c in result.calls if c.error),
     )
 
 
