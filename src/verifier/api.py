@@ -133,11 +133,16 @@ def extract(
 def group(
     claims: Sequence[Claim] | Mapping[str, DocumentClaims],
     documents: Sequence[Document] | Mapping[str, Document],
+    vocabulary: Sequence[str] | None = None,
 ) -> list[ClaimGroup]:
-    """Cross-source groups: corroborated, contested or single-source, by code."""
+    """Cross-source groups: corroborated, contested or single-source, by code.
+
+    `vocabulary` names the story vocabularies (data/vocabulary_NAME.yaml); None: all shipped.
+    """
     from verifier.pipeline.grouping import group_claims
 
-    return group_claims(_claim_list(claims), _documents_by_id(documents))
+    vocab = tuple(vocabulary) if vocabulary else None
+    return group_claims(_claim_list(claims), _documents_by_id(documents), vocab)
 
 
 def verify(
@@ -145,6 +150,7 @@ def verify(
     documents: Sequence[Document] | Mapping[str, Document],
     gateway: Gateway | None = None,
     on_done: Callable[[Claim], Any] | None = None,
+    vocabulary: Sequence[str] | None = None,
 ) -> VerificationResult:
     """A verdict per claim against its source, then the cross-source groups.
 
@@ -157,7 +163,7 @@ def verify(
     docs = _documents_by_id(documents)
     start = len(gateway.records) if gateway is not None else 0
     verdicts = verify_claims(all_claims, docs, gateway, on_done=on_done)
-    groups = group(all_claims, docs)
+    groups = group(all_claims, docs, vocabulary)
     counts: dict[str, int] = {}
     for label in [v.label.value for v in verdicts] + [g.label.value for g in groups]:
         counts[label] = counts.get(label, 0) + 1
@@ -200,6 +206,7 @@ def run_brief(
     strategy: ExtractionStrategy | str | None = None,
     concurrency: int | None = None,
     progress: Progress | None = None,
+    vocabulary: Sequence[str] | None = None,
 ) -> Brief:
     """The brief pipeline: extract (unless `claims` are given), verify, group, write, check."""
     from verifier.pipeline.brief import brief_stage_count
@@ -215,7 +222,7 @@ def run_brief(
 
     with progress("2/4 verifying claims", len(all_claims)) as advance:
         verdicts = verify_claims(all_claims, by_id, gateway, on_done=advance)
-    groups = group(all_claims, by_id)
+    groups = group(all_claims, by_id, vocabulary)
     with progress("3/4 writing brief", brief_stage_count(docs)) as advance:
         brief = write_brief(gateway, docs, all_claims, verdicts, groups, on_done=advance)
     brief.calls = list(gateway.records)
@@ -267,11 +274,12 @@ def score(
     gold: Mapping[str, DocumentClaims] | PathLike,
     documents: Sequence[Document] | Mapping[str, Document] | PathLike | None = None,
     matcher: Matcher | None = None,
+    pred_groups: Sequence[ClaimGroup] | None = None,
 ) -> ScoreReport:
     """Score predictions (mapping or claims file/folder) against gold (mapping or gold folder).
 
-    `documents` default to the built-in seed articles. Groups are scored when the gold folder
-    has `groups.json`.
+    `documents` default to the built-in seed articles. `pred_groups` are scored against the
+    gold folder's `groups.json`.
     """
     from verifier.evaluation.gold import load_gold
     from verifier.evaluation.metrics import score as _score
@@ -289,7 +297,7 @@ def score(
         gold, gold_groups = load_gold(Path(gold), {k: d.text for k, d in docs.items()})
     if not isinstance(predictions, Mapping):
         predictions = load_claims(predictions)
-    return _score(predictions, gold, docs, None, gold_groups, matcher=matcher)
+    return _score(predictions, gold, docs, pred_groups, gold_groups, matcher=matcher)
 
 
 def save_run(run: RunRecord, folder: PathLike) -> Path:

@@ -133,20 +133,19 @@ def serve(
         str, typer.Argument(help="local, local:smollm2-135m or local:gemma3-270m")
     ] = "local",
 ) -> None:
-    """Run the embedded llama.cpp server in the foreground, for reuse by many commands."""
+    """Run the embedded llama.cpp server until Ctrl-C; other commands share it meanwhile."""
     from verifier.models.local import resolve_local, running_server
 
     settings = state.settings()
     lm = resolve_local(model)
-    typer.echo(
-        f"serving {lm.alias} ({lm.description}) on http://{settings.local_host}:{settings.local_port}/v1",
-        err=True,
-    )
-    try:
-        with running_server(lm, settings, foreground=True):
-            pass
-    except KeyboardInterrupt:
-        typer.echo("stopped", err=True)
+    with running_server(lm, settings) as server:
+        where = f"log: {server.log}" if server.log else "started outside verifier"
+        typer.echo(f"serving {lm.alias} ({lm.description}) on {server.url}; {where}", err=True)
+        typer.echo("Ctrl-C to stop (it stays up while other runs use it)", err=True)
+        try:
+            server.wait()
+        except KeyboardInterrupt:
+            typer.echo("stopped", err=True)
 
 
 @app.command("strategies")
@@ -172,11 +171,17 @@ def strategies_cmd() -> None:
 
 
 @app.command()
-def models() -> None:
+def models(
+    check: Annotated[
+        bool,
+        typer.Option(help="run each installed local model once (a one-token completion)"),
+    ] = True,
+) -> None:
     """What is configured, what is available locally, and which provider keys are set."""
     from verifier.models.info import describe_models
 
-    describe_models(state.settings())
+    if not describe_models(state.settings(), check=check):
+        raise typer.Exit(4)
 
 
 @cache_app.command("stats")
@@ -210,6 +215,14 @@ Concurrency = Annotated[
         min=1, help="model requests in flight at once (chunks, judge calls, brief sections)"
     ),
 ]
+VocabularyOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--vocabulary",
+        help="story vocabulary for grouping (verifier/data/vocabulary_NAME.yaml); repeatable; "
+        "default: all shipped",
+    ),
+]
 StrategyOpt = Annotated[
     str | None,
     typer.Option(
@@ -218,6 +231,10 @@ StrategyOpt = Annotated[
         help="extraction strategy (see `verifier strategies`); default: single-pass",
     ),
 ]
+
+
+def _vocab(names: list[str] | None) -> tuple[str, ...] | None:
+    return tuple(names) if names else None
 
 
 def _deliver(obj: Any, output: Path | None, as_json: bool, *tables: Any) -> None:
@@ -294,6 +311,7 @@ def verify_cmd(
     as_json: AsJson = False,
     concurrency: Concurrency = 1,
     strategy: StrategyOpt = None,
+    vocabulary: VocabularyOpt = None,
 ) -> None:
     """Judge each claim against its source, then group claims across sources."""
     from verifier import api
@@ -310,7 +328,7 @@ def verify_cmd(
     gateway = None if no_llm else api.get_model(state.settings(), concurrency=concurrency)
     try:
         with progress("verifying", len(all_claims)) as advance:
-            result = api.verify(all_claims, documents, gateway, on_done=advance)
+            result = api.verify(all_claims, documents, gateway, advance, _vocab(vocabulary))
     finally:
         if gateway:
             gateway.close()
@@ -342,16 +360,18 @@ def brief_cmd(
     ] = None,
     concurrency: Concurrency = 1,
     strategy: StrategyOpt = None,
+    vocabulary: VocabularyOpt = None,
 ) -> None:
     """A neutral multi-perspective brief of the articles, every sentence cited and checked."""
     from verifier import api
     from verifier.render.display import progress
 
     _check_output_suffix(output)
+    vocab = _vocab(vocabulary)
     docs = api.load_documents(paths)
     given = api.load_claims(claims) if claims is not None else None
     with api.get_model(state.settings(), concurrency=concurrency) as gw:
-        brief = api.run_brief(docs, gw, given, strategy, concurrency, progress)
+        brief = api.run_brief(docs, gw, given, strategy, concurrency, progress, vocab)
     _emit_brief(brief, output, {d.id: d for d in docs})
     _fail_if_lost(brief.calls)
 
@@ -436,15 +456,31 @@ def _metrics_table(rows: dict[str, Any], title: str) -> Any:
     t = Table(title=title)
     for col in ("metric", "value", "95% CI", "n"):
         t.add_column(col)
+    notes: set[str] = set()
+    docs: set[int] = set()
     for name, m in rows.items():
         ci = "" if m.ci_low is None else f"{m.ci_low:.3f}–{m.ci_high:.3f}"
-        t.add_row(name, "n/a" if m.value is None else f"{m.value:.3f}", ci, str(m.n))
+        n = f"{m.n} {m.unit}" if m.unit else str(m.n)
+        t.add_row(name, "n/a" if m.value is None else f"{m.value:.3f}", ci, n)
+        if m.interval_note:
+            notes.add(m.interval_note)
+        if m.documents is not None:
+            docs.add(m.documents)
+    caption = [f"{d} document(s) scored" for d in sorted(docs)] + sorted(notes)
+    t.caption = "; ".join(caption) or None
     return t
 
 
 def _metric_json(metrics: dict[str, Any]) -> dict[str, Any]:
     flat: dict[str, Any] = {k: m.value for k, m in metrics.items()}
     flat["ci"] = {k: [m.ci_low, m.ci_high] for k, m in metrics.items()}
+    flat["n"] = {k: m.n for k, m in metrics.items()}
+    notes = {m.interval_note for m in metrics.values() if m.interval_note}
+    docs = {m.documents for m in metrics.values() if m.documents is not None}
+    if docs:
+        flat["documents"] = max(docs)
+    if notes:
+        flat["interval_note"] = "; ".join(sorted(notes))
     return flat
 
 
@@ -459,6 +495,13 @@ def score_cmd(
         Path | None,
         typer.Option("--docs", help="source documents the claims quote (default: the seeds)"),
     ] = None,
+    groups: Annotated[
+        Path | None,
+        typer.Option(
+            "--groups",
+            help="predicted groups: a verify or brief JSON (default: --pred's, if a brief)",
+        ),
+    ] = None,
     as_json: AsJson = False,
     fail_under: Gates = None,
 ) -> None:
@@ -467,10 +510,18 @@ def score_cmd(
 
     from verifier import api
     from verifier.evaluation.suites import check_gates, parse_gates
+    from verifier.pipeline.claimfiles import load_groups
     from verifier.render.display import out
 
     gates = parse_gates(fail_under or [])
-    report = api.score(pred, gold, docs)
+    if groups is None and pred.is_file() and pred.suffix.lower() == ".json":
+        try:
+            pred_groups = load_groups(pred)  # a brief carries its groups
+        except InputError:
+            pred_groups = None
+    else:
+        pred_groups = load_groups(groups) if groups is not None else None
+    report = api.score(pred, gold, docs, pred_groups=pred_groups)
     if as_json:
         data = _metric_json(report.metrics)
         data["per_document"] = report.per_document
@@ -619,7 +670,8 @@ def leaderboard_cmd(
     t = Table(title="leaderboard (value and 95% CI; best claim_f1 first)")
     t.add_column("")
     for row in rows:
-        t.add_column(f"{row['model']}\n{row['suite']} · {row['date']}", no_wrap=True)
+        mark = " (baseline)" if row.get("baseline") else ""
+        t.add_column(f"{row['model']}{mark}\n{row['suite']} · {row['date']}", no_wrap=True)
     for name in metric_names([chosen[r["run_id"]] for r in rows]):
         cells = []
         for row in rows:
