@@ -102,7 +102,7 @@ def _global(
 def _setup_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
-        logging.Formatter("%(levelname)s: %(message)s" if verbose else "%(message)s")
+        _OneLineFormatter("%(levelname)s: %(message)s" if verbose else "%(message)s")
     )
     log.handlers[:] = [handler]
     log.setLevel(logging.DEBUG if verbose else logging.WARNING)
@@ -201,7 +201,7 @@ StrategyOpt = Annotated[
 def _deliver(obj: Any, output: Path | None, as_json: bool, *tables: Any) -> None:
     """JSON to a file (atomically) or stdout; tables to the terminal otherwise."""
     from verifier.fileio import dump_model, write_atomic
-    from verifier.render.display import emit_json, out
+    from verifier.render.display import emit_json, out, printable
 
     text = dump_model(obj)
     if output is not None:
@@ -212,7 +212,7 @@ def _deliver(obj: Any, output: Path | None, as_json: bool, *tables: Any) -> None
     for t in tables:
         out.print(t)
     if output is not None:
-        out.print(f"wrote {output}")
+        out.print(f"wrote {printable(output)}")
 
 
 def _extract(
@@ -240,6 +240,7 @@ def extract_cmd(
     """Extract typed, grounded claims (quote, offsets, attribution, certainty, quantities)."""
     from verifier.render.display import claims_table, err, summary_line
 
+    _check_output(output, JSON_OUT, paths)
     result, _ = _extract(paths, concurrency, strategy)
     _deliver(result, output, as_json, claims_table(result))
     err.print(summary_line(result.summary), highlight=False)
@@ -276,6 +277,7 @@ def verify_cmd(
     from verifier.render.display import err, groups_table, progress, verdicts_table
     from verifier.schemas import VerificationResult
 
+    _check_output(output, JSON_OUT, [*paths, *([claims] if claims else [])])
     if claims is None:
         if no_llm:
             raise InputError("--no-llm needs --claims FILE (extraction needs a model)")
@@ -340,7 +342,7 @@ def brief_cmd(
     from verifier.pipeline.verification import verify_claims
     from verifier.render.display import progress
 
-    _check_output_suffix(output)
+    _check_output(output, BRIEF_OUT, [*paths, *([claims] if claims else [])])
     docs = load_documents(paths)
     documents = {d.id: d for d in docs}
     with Gateway(state.settings()) as gw:
@@ -367,6 +369,10 @@ def check_brief_cmd(
     brief_file: Annotated[
         Path, typer.Argument(help="a brief JSON (from `brief -o x.json`, possibly edited)")
     ],
+    docs: Annotated[
+        list[Path] | None,
+        typer.Argument(help="the source documents (default: those beside the brief)"),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help=".md, .html or .json")
     ] = None,
@@ -374,25 +380,30 @@ def check_brief_cmd(
     """Re-run the brief checks on a brief JSON, e.g. after editing it by hand. No model needed."""
     from verifier.fileio import load_model
     from verifier.pipeline.brief_checks import check_brief
-    from verifier.pipeline.documents import load_documents
+    from verifier.pipeline.documents import brief_source_documents
     from verifier.schemas import Brief
 
-    _check_output_suffix(output)
+    _check_output(output, BRIEF_OUT, [brief_file, *(docs or [])])
     brief = check_brief(load_model(brief_file, Brief, "brief"))
-    paths = [Path(s.path) for s in brief.sources if s.path and Path(s.path).exists()]
-    documents = {d.id: d for d in load_documents(paths)} if paths else {}
-    _emit_brief(brief, output, documents)
+    _emit_brief(brief, output, brief_source_documents(brief, brief_file, docs or []))
 
 
-def _check_output_suffix(output: Path | None) -> None:
-    if output is not None and output.suffix.lower() not in (".md", ".html", ".htm", ".json"):
-        raise InputError(f"{output}: output must end in .md, .html or .json")
+JSON_OUT = (".json",)
+BRIEF_OUT = (".md", ".html", ".htm", ".json")
+
+
+def _check_output(output: Path | None, suffixes: tuple[str, ...], inputs: list[Path]) -> None:
+    """Fail before any work: an output with the wrong suffix, over an input, or not a file."""
+    from verifier.fileio import check_output
+
+    if output is not None:
+        check_output(output, suffixes, inputs)
 
 
 def _emit_brief(brief: Any, output: Path | None, documents: dict[str, Any]) -> None:
     from verifier.fileio import dump_model, write_atomic
     from verifier.render.brief import brief_html, brief_markdown
-    from verifier.render.display import emit_json, err
+    from verifier.render.display import emit_json, err, printable
 
     suffix = output.suffix.lower() if output else ".md"
     if suffix == ".json":
@@ -405,7 +416,7 @@ def _emit_brief(brief: Any, output: Path | None, documents: dict[str, Any]) -> N
         emit_json(text)
     else:
         write_atomic(output, text)
-        err.print(f"wrote {output}", highlight=False)
+        err.print(f"wrote {printable(output)}")
     v = brief.verification
     flags = ", ".join(f"{k} {n}" for k, n in v.flags.items()) or "none"
     err.print(
@@ -453,11 +464,10 @@ def score_cmd(
     fail_under: Gates = None,
 ) -> None:
     """Score any prediction file or folder against gold labels (made here or elsewhere)."""
-    import json
-
     from verifier.evaluation.gold import load_gold
     from verifier.evaluation.metrics import score
     from verifier.evaluation.suites import check_gates, parse_gates
+    from verifier.fileio import dump_json
     from verifier.pipeline.claimfiles import load_predictions
     from verifier.pipeline.documents import load_documents
     from verifier.render.display import out
@@ -470,7 +480,7 @@ def score_cmd(
         data = _metric_json(report.metrics)
         data["per_document"] = report.per_document
         data["unscored_documents"] = report.unscored_documents
-        typer.echo(json.dumps(data, indent=2))
+        typer.echo(dump_json(data))
     else:
         out.print(_metrics_table(report.metrics, f"{pred} vs {gold}"))
     for w in report.warnings:
@@ -498,8 +508,6 @@ def eval_cmd(
     ] = True,
 ) -> None:
     """Extract the suite with each model, score it against gold and save a run record."""
-    import json
-
     from verifier.evaluation.suites import (
         DEFAULT_SUITE,
         check_gates,
@@ -508,6 +516,7 @@ def eval_cmd(
         run_eval,
         save_run,
     )
+    from verifier.fileio import dump_json
     from verifier.render.display import err, out, progress
 
     gates = parse_gates(fail_under or [])
@@ -550,7 +559,7 @@ def eval_cmd(
             {**_metric_json(r.metrics), "model": r.model, "run_record": str(p) if p else None}
             for r, p in results
         ]
-        typer.echo(json.dumps(payload[0] if len(payload) == 1 else {"runs": payload}, indent=2))
+        typer.echo(dump_json(payload[0] if len(payload) == 1 else {"runs": payload}))
     for run, _ in results:
         check_gates(run.metrics, gates, run.model)
 
@@ -575,25 +584,25 @@ def leaderboard_cmd(
     as_json: AsJson = False,
 ) -> None:
     """Compare models across run records: one row per model and suite."""
-    import json
-
     from rich.table import Table
 
     from verifier.evaluation.suites import latest_per_model
-    from verifier.render.display import out
+    from verifier.fileio import dump_json
+    from verifier.render.display import out, printable
     from verifier.render.report import leaderboard_rows, metric_names
 
     runs = _runs(paths)
     rows = leaderboard_rows(runs if all_runs else latest_per_model(runs))
     if as_json:
-        typer.echo(json.dumps(rows, indent=2, default=str))
+        typer.echo(dump_json(rows))
         return
     # Models as columns, metrics as rows: readable in a narrow terminal, best model first.
     chosen = {r.run_id: r for r in runs}
     t = Table(title="leaderboard (value and 95% CI; best claim_f1 first)")
     t.add_column("")
     for row in rows:
-        t.add_column(f"{row['model']}\n{row['suite']} · {row['date']}", no_wrap=True)
+        head = f"{row['model']}\n{row['suite']} · {row['date']}"
+        t.add_column(printable(head, one_line=False), no_wrap=True)
     for name in metric_names([chosen[r["run_id"]] for r in rows]):
         cells = []
         for row in rows:
@@ -617,29 +626,31 @@ def compare_cmd(
     as_json: AsJson = False,
 ) -> None:
     """Per-metric difference between two runs, and the gold claims gained or lost."""
-    import json
-
     from rich.table import Table
+    from rich.text import Text
 
     from verifier.evaluation.suites import compare_runs, load_runs
-    from verifier.render.display import out
+    from verifier.fileio import dump_json
+    from verifier.render.display import out, printable
 
     a, b = load_runs([run_a]), load_runs([run_b])
     diff = compare_runs(a[0], b[0])
     if as_json:
-        typer.echo(json.dumps(diff, indent=2))
+        typer.echo(dump_json(diff))
         return
-    t = Table(title=f"{diff['a']} → {diff['b']}")
+    t = Table(title=printable(f"{diff['a']} → {diff['b']}"))
     for col in ("metric", "A", "B", "Δ"):
         t.add_column(col)
     fmt = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
     for name, m in diff["metrics"].items():
         d = m["delta"]
         colour = "" if not d else "green" if d > 0 else "red"
-        t.add_row(name, fmt(m["a"]), fmt(m["b"]), f"[{colour}]{d:+.3f}[/]" if d else fmt(d))
+        t.add_row(
+            printable(name), fmt(m["a"]), fmt(m["b"]), Text(f"{d:+.3f}", colour) if d else fmt(d)
+        )
     out.print(t)
-    out.print(f"gold claims gained: {', '.join(diff['gained']) or 'none'}")
-    out.print(f"gold claims lost:   {', '.join(diff['lost']) or 'none'}")
+    out.print(printable(f"gold claims gained: {', '.join(diff['gained']) or 'none'}"))
+    out.print(printable(f"gold claims lost:   {', '.join(diff['lost']) or 'none'}"))
 
 
 @app.command("report")
@@ -655,9 +666,10 @@ def report_cmd(
     """A self-contained HTML report: leaderboard, metric bars with CIs, per-document, per-claim."""
     from verifier.evaluation.suites import latest_per_model
     from verifier.fileio import write_atomic
-    from verifier.render.display import err
+    from verifier.render.display import err, printable
     from verifier.render.report import report_html
 
+    _check_output(output, (".html", ".htm"), [*(paths or []), *([gold] if gold else [])])
     runs = _runs(paths)
     if not paths:
         runs = latest_per_model(runs)
@@ -667,7 +679,21 @@ def report_cmd(
 
         gold_docs, _ = load_gold(gold)
     write_atomic(output, report_html(runs, gold_docs))
-    err.print(f"wrote {output} ({len(runs)} runs)", highlight=False)
+    err.print(f"wrote {printable(output)} ({len(runs)} runs)")
+
+
+def _one_line(e: BaseException) -> str:
+    """An error message as one line of text: a file name cannot add lines or colours."""
+    from verifier.render.display import printable
+
+    return printable(str(e))
+
+
+class _OneLineFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        from verifier.render.display import printable
+
+        return printable(super().format(record))
 
 
 RESUME_HINT = "interrupted; finished calls are cached, run again to resume"
@@ -684,7 +710,7 @@ def main() -> None:
     except VerifierError as e:
         if state.verbose:
             raise
-        typer.echo(f"error: {e}", err=True)
+        typer.echo(f"error: {_one_line(e)}", err=True)
         sys.exit(e.exit_code)
     except KeyboardInterrupt:
         typer.echo(RESUME_HINT, err=True)
@@ -697,6 +723,7 @@ def main() -> None:
         if state.verbose:
             raise
         typer.echo(
-            f"internal error: {type(e).__name__}: {e} (run with --verbose for details)", err=True
+            f"internal error: {type(e).__name__}: {_one_line(e)} (run with --verbose for details)",
+            err=True,
         )
         sys.exit(70)

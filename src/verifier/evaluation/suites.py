@@ -16,13 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from verifier.errors import GateFailed, InputError
-from verifier.fileio import dump_model, load_model, write_atomic
+from verifier.fileio import dump_model, load_model, load_yaml, safe_name, write_atomic
 from verifier.schemas import Document, DocumentClaims, GoldGroups, RunRecord
 
+MAX_SUITE_BYTES = 1024 * 1024
 DEFAULT_SUITE = Path(__file__).resolve().parents[3] / "evals" / "suites" / "seeds.yaml"
 
 
@@ -65,11 +65,9 @@ def load_suite(path: Path) -> Suite:
 
     if not path.exists():
         raise InputError(f"{path}: no such suite file")
+    raw = load_yaml(path, "suite file", MAX_SUITE_BYTES)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         spec = SuiteFile.model_validate(raw)
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise InputError(f"{path}: malformed suite file: {str(e).splitlines()[0]}") from e
     except ValidationError as e:
         err = e.errors()[0]
         raise InputError(
@@ -144,7 +142,7 @@ def run_eval(
     wall = time.monotonic() - t0
     s = result.summary
     return RunRecord(
-        run_id=f"{suite.name}-{model_slug(result.model)}"
+        run_id=f"{safe_name(suite.name)}-{model_slug(result.model)}"
         + ("" if strat.name == "single-pass" or not strat.needs_model else f"-{strat.name}")
         + f"-{started.strftime('%Y%m%dT%H%M%S')}",
         suite=suite.name,
@@ -182,7 +180,7 @@ def run_eval(
 
 
 def save_run(run: RunRecord, folder: Path) -> Path:
-    path = folder / f"{run.run_id}.json"
+    path = folder / f"{safe_name(run.run_id)}.json"  # a suite named ../../x stays in `folder`
     write_atomic(path, dump_model(run))
     return path
 
