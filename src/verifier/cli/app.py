@@ -6,6 +6,7 @@ so `verifier --help` and every command that makes no model call stay fast.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -29,6 +30,11 @@ app.add_typer(cache_app, name="cache")
 
 log = logging.getLogger("verifier")
 
+# Path parameters skip click's own readable check: our loaders say "cannot read (Permission
+# denied)" in one line naming the file, where click would print a three-line usage error.
+PathOption = functools.partial(typer.Option, readable=False)
+PathArgument = functools.partial(typer.Argument, readable=False)
+
 
 @dataclass
 class State:
@@ -50,7 +56,7 @@ def _global(
         str | None,
         typer.Option("--model", "-m", help="litellm model string, or local / local:gemma3-270m"),
     ] = None,
-    cache_dir: Annotated[Path | None, typer.Option(help="response cache folder")] = None,
+    cache_dir: Annotated[Path | None, PathOption(help="response cache folder")] = None,
     offline: Annotated[
         bool, typer.Option("--offline", help="answers only from cache or cassette; no network")
     ] = False,
@@ -61,7 +67,7 @@ def _global(
         bool, typer.Option("--refresh", help="ignore cached answers, store new ones")
     ] = False,
     cassette: Annotated[
-        Path | None, typer.Option(help="replay model HTTP from this vcrpy cassette")
+        Path | None, PathOption(help="replay model HTTP from this vcrpy cassette")
     ] = None,
     record: Annotated[
         bool,
@@ -184,8 +190,8 @@ def cache_clear() -> None:
 
 
 # ----------------------------------------------------------------------- pipeline
-Paths = Annotated[list[Path], typer.Argument(help="files or folders of .txt/.md articles")]
-Output = Annotated[Path | None, typer.Option("--output", "-o", help="write JSON here (atomically)")]
+Paths = Annotated[list[Path], PathArgument(help="files or folders of .txt/.md articles")]
+Output = Annotated[Path | None, PathOption("--output", "-o", help="write JSON here (atomically)")]
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON to stdout instead of a table")]
 Concurrency = Annotated[int, typer.Option(min=1, help="documents processed at once")]
 StrategyOpt = Annotated[
@@ -255,7 +261,7 @@ def verify_cmd(
     paths: Paths,
     claims: Annotated[
         Path | None,
-        typer.Option(
+        PathOption(
             "--claims",
             help="claims file (extract output, gold or another tool's); default: extract now",
         ),
@@ -321,14 +327,14 @@ def brief_cmd(
     paths: Paths,
     output: Annotated[
         Path | None,
-        typer.Option(
+        PathOption(
             "--output",
             "-o",
             help="brief.md, brief.html or brief.json (default: Markdown to stdout)",
         ),
     ] = None,
     claims: Annotated[
-        Path | None, typer.Option("--claims", help="use these claims instead of extracting")
+        Path | None, PathOption("--claims", help="use these claims instead of extracting")
     ] = None,
     concurrency: Concurrency = 1,
     strategy: StrategyOpt = None,
@@ -367,14 +373,14 @@ def brief_cmd(
 @app.command("check-brief")
 def check_brief_cmd(
     brief_file: Annotated[
-        Path, typer.Argument(help="a brief JSON (from `brief -o x.json`, possibly edited)")
+        Path, PathArgument(help="a brief JSON (from `brief -o x.json`, possibly edited)")
     ],
     docs: Annotated[
         list[Path] | None,
-        typer.Argument(help="the source documents (default: those beside the brief)"),
+        PathArgument(help="the source documents (default: those beside the brief)"),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help=".md, .html or .json")
+        Path | None, PathOption("--output", "-o", help=".md, .html or .json")
     ] = None,
 ) -> None:
     """Re-run the brief checks on a brief JSON, e.g. after editing it by hand. No model needed."""
@@ -454,10 +460,10 @@ def _metric_json(metrics: dict[str, Any]) -> dict[str, Any]:
 def score_cmd(
     pred: Annotated[
         Path,
-        typer.Option("--pred", help="predictions: extract output, claims file(s) or a run record"),
+        PathOption("--pred", help="predictions: extract output, claims file(s) or a run record"),
     ],
-    gold: Annotated[Path, typer.Option("--gold", help="gold folder (evals/gold)")],
-    docs: Annotated[Path, typer.Option("--docs", help="source documents the claims quote")] = Path(
+    gold: Annotated[Path, PathOption("--gold", help="gold folder (evals/gold)")],
+    docs: Annotated[Path, PathOption("--docs", help="source documents the claims quote")] = Path(
         "seeds"
     ),
     as_json: AsJson = False,
@@ -491,7 +497,7 @@ def score_cmd(
 @app.command("eval")
 def eval_cmd(
     suite_file: Annotated[
-        Path | None, typer.Option("--suite", help="suite YAML (default: the seed suite)")
+        Path | None, PathOption("--suite", help="suite YAML (default: the seed suite)")
     ] = None,
     models: Annotated[
         list[str] | None, typer.Option("--model", "-m", help="model(s) to evaluate; repeatable")
@@ -565,7 +571,7 @@ def eval_cmd(
 
 
 RunPaths = Annotated[
-    list[Path] | None, typer.Argument(help="run records or folders (default: evals/runs)")
+    list[Path] | None, PathArgument(help="run records or folders (default: evals/runs)")
 ]
 
 
@@ -621,8 +627,8 @@ def leaderboard_cmd(
 
 @app.command("compare")
 def compare_cmd(
-    run_a: Annotated[Path, typer.Argument(help="baseline run record")],
-    run_b: Annotated[Path, typer.Argument(help="candidate run record")],
+    run_a: Annotated[Path, PathArgument(help="baseline run record")],
+    run_b: Annotated[Path, PathArgument(help="candidate run record")],
     as_json: AsJson = False,
 ) -> None:
     """Per-metric difference between two runs, and the gold claims gained or lost."""
@@ -656,11 +662,11 @@ def compare_cmd(
 @app.command("report")
 def report_cmd(
     paths: RunPaths = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write")] = Path(
+    output: Annotated[Path, PathOption("--output", "-o", help="HTML file to write")] = Path(
         "report.html"
     ),
     gold: Annotated[
-        Path | None, typer.Option("--gold", help="gold folder, to show gold claim text")
+        Path | None, PathOption("--gold", help="gold folder, to show gold claim text")
     ] = None,
 ) -> None:
     """A self-contained HTML report: leaderboard, metric bars with CIs, per-document, per-claim."""

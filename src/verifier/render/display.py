@@ -25,7 +25,9 @@ err = Console(stderr=True, markup=False, emoji=False, highlight=False)
 out = Console(markup=False, emoji=False, highlight=False)
 
 # C0/C1 controls, DEL, and the Unicode bidi/format controls that reorder or hide text.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]"
+)
 _CONTROL_ONE_LINE = re.compile(_CONTROL.pattern[:-1] + "\n\t]")
 #: cells longer than this are cut in terminal tables (the JSON output keeps everything)
 MAX_CELL_LINES = 12
