@@ -8,7 +8,6 @@ check overrides the judge, because code is right about verbatim text and the jud
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -16,14 +15,13 @@ from pydantic import BaseModel, Field
 
 from verifier.errors import InputError, ModelOutputError
 from verifier.models.gateway import Gateway
-from verifier.pipeline.checks import ground
+from verifier.pipeline.checks import sentence_range, sentences, verify_ground
 from verifier.prompts import load_prompt
 from verifier.schemas import Claim, Document, Verdict, VerdictLabel
 
 PROMPT = "verify_claim"
 PASSAGE_SENTENCES = 2  # sentences of context either side of the quote
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…\"”])\s+|\n+")
 
 
 class JudgeVerdict(BaseModel):
@@ -32,30 +30,25 @@ class JudgeVerdict(BaseModel):
     rationale: str = Field(max_length=200)
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans; good enough to show evidence and to build a passage."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        if m.start() > start and text[start : m.start()].strip():
-            spans.append((start, m.start()))
-        start = m.end()
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    return spans
-
-
 def evidence_sentences(doc: Document, start: int, end: int, around: int = 0) -> list[str]:
     spans = sentences(doc.text)
-    hit = [i for i, (s, e) in enumerate(spans) if s < end and e > start]
-    if not hit:
+    hit = sentence_range(doc.text, start, end)  # binary search: N claims stay n log n
+    if hit is None:
         return []
-    lo, hi = max(0, hit[0] - around), min(len(spans), hit[-1] + around + 1)
+    lo, hi = max(0, hit[0] - around), min(len(spans), hit[1] + around + 1)
     return [doc.text[s:e].strip() for s, e in spans[lo:hi]]
 
 
+_WHAT = {
+    "negation_agrees": "negation differs from the quote",
+    "dates_agree": "the claim's date differs from the source",
+    "range_kept": "the claim collapses the source's range",
+    "certainty_agrees": "the claim is firmer than the source",
+}
+
+
 def deterministic_verdict(claim: Claim, doc: Document) -> tuple[Verdict, Claim]:
-    grounded = ground(claim, doc)
+    grounded = verify_ground(claim, doc)
     g = grounded.grounding
     assert g is not None
     by_name = {c.name: c for c in g.checks}
@@ -73,11 +66,16 @@ def deterministic_verdict(claim: Claim, doc: Document) -> tuple[Verdict, Claim]:
             else VerdictLabel.not_in_source
         )
         why = f"the claim's numbers differ from its evidence ({by_name['numbers_in_quote'].detail})"
-    else:
+    elif not by_name["not_an_instruction"].passed:
+        label, why = VerdictLabel.not_in_source, by_name["not_an_instruction"].detail
+    elif not by_name["attribution_supported"].passed:
         label, why = (
             VerdictLabel.not_in_source,
             f"attribution unsupported ({by_name['attribution_supported'].detail})",
         )
+    else:  # negation, dates, ranges or certainty: the source says something else
+        failed = next(c for c in g.checks if not c.passed)
+        label, why = VerdictLabel.contradicted, f"{_WHAT[failed.name]} ({failed.detail})"
     verdict = Verdict(
         claim_id=claim.id,
         doc_id=claim.doc_id,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -81,6 +82,12 @@ def normalise_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
+@lru_cache(maxsize=32)
+def _normalised_text(text: str) -> tuple[str, list[int]]:
+    """A document's normalised form, once per document: every claim on it is searched here."""
+    return normalise_with_map(text)
+
+
 def normalise(text: str) -> str:
     return normalise_with_map(text)[0]
 
@@ -94,7 +101,7 @@ def find_quote(quote: str, text: str) -> QuoteMatch | None:
     if i >= 0:
         return QuoteMatch(i, i + len(q), MatchKind.exact, 100.0)
     nq = normalise(q).strip(" \"'")
-    nt, index = normalise_with_map(text)
+    nt, index = _normalised_text(text)
     if not nq:
         return None
     j = nt.find(nq)
