@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from verifier.errors import InputError
+from verifier.errors import InputError, first_validation_error
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -146,18 +146,11 @@ def load_yaml(path: Path, what: str, max_bytes: int = MAX_YAML_BYTES) -> object:
         raise InputError(f"{path}: malformed {what}: nested too deeply") from e
 
 
-def first_error(err: ValidationError) -> str:
-    e = err.errors()[0]
-    where = ".".join(str(p) for p in e["loc"]) or "top level"
-    more = f" (and {err.error_count() - 1} more)" if err.error_count() > 1 else ""
-    return f"{where}: {e['msg']}{more}"
-
-
 def validate(data: object, model: type[M], where: object, what: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as e:
-        raise InputError(f"{where}: not a valid {what}: {first_error(e)}") from e
+        raise InputError(f"{where}: not a valid {what}: {first_validation_error(e)}") from e
     except RecursionError as e:
         raise InputError(f"{where}: not a valid {what}: nested too deeply") from e
 

@@ -17,10 +17,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import cache, lru_cache
-from pathlib import Path
 
-import yaml
-
+from verifier.resources import data_yaml
 from verifier.schemas import (
     Certainty,
     CheckResult,
@@ -30,8 +28,11 @@ from verifier.schemas import (
     MatchKind,
     Qualifier,
 )
+from verifier.text.dates import MONTH_NAMES, dates
 from verifier.text.quantities import numbers_in, parse_quantities
 from verifier.text.quotes import find_quote, normalise
+from verifier.text.sentences import sentence_spans
+from verifier.text.words import WORD, mentions_word, stem, word_list
 
 #: Attributions that mean "the article itself" and need no support in the text.
 SELF_ATTRIBUTIONS = {
@@ -44,60 +45,8 @@ SELF_ATTRIBUTIONS = {
     "the report",
 }
 
-#: Words too generic to show that an attribution is grounded in the text.
-GENERIC_WORDS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "of",
-        "and",
-        "or",
-        "via",
-        "by",
-        "to",
-        "from",
-        "in",
-        "on",
-        "at",
-        "for",
-        "with",
-        "as",
-        "its",
-        "their",
-        "his",
-        "her",
-        "who",
-        "which",
-        "that",
-        "this",
-        "source",
-        "sources",
-        "official",
-        "officials",
-        "report",
-        "reports",
-        "reported",
-        "according",
-        "said",
-        "says",
-        "media",
-        "outlet",
-        "article",
-        "news",
-        "agency",
-        "some",
-        "many",
-        "several",
-        "one",
-        "two",
-        "unnamed",
-        "anonymous",
-        "people",
-        "person",
-        "group",
-    ]
-)
+#: Words too generic to show that an attribution is grounded in the text (data/words.yaml).
+GENERIC_WORDS = word_list("attribution_filler")
 #: Share of an attribution's distinctive words that must occur in the document.
 ATTRIBUTION_MIN_SHARE = 0.6
 #: ... and the share that must occur near the quote ("Lawyer Benyash" for "Mikhail Benyash").
@@ -106,26 +55,6 @@ ATTRIBUTION_NEAR_SHARE = 0.5
 #: guidelines §5): there is no name to look up, so such an attribution cannot fail.
 _ANONYMOUS = {"unnamed", "anonymous", "unidentified", "unattributed"}
 _PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
-
-_MONTH = (
-    "January|February|March|April|May|June|July|August|September|October|November|December|"
-    "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Sept"
-)
-_MONTHS = {name: i % 12 + 1 for i, name in enumerate(_MONTH.split("|")[:24])} | {"Sept": 9}
-#: "August 30", "30 August", "24th of February 2022", "February 2022" (case-sensitive month).
-_DATE = re.compile(
-    rf"\b(?:(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}})\b)?"
-    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH})\b(?:,?\s+(?P<y2>\d{{4}})\b)?"
-    rf"|(?P<m3>{_MONTH})\s+(?P<y3>\d{{4}})\b)"
-)
-
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-
-
-def _stem(word: str) -> str:
-    """Crude prefix stem: Russia/Russian/Russia's, desert/deserters compare equal."""
-    w = word.lower().replace("’", "'").split("'")[0]
-    return w[:5] if len(w) > 5 else w
 
 
 def check_quote(
@@ -151,23 +80,12 @@ def check_quote(
 @lru_cache(maxsize=64)
 def _doc_stems(text: str) -> frozenset[str]:
     """Every word stem of a document, computed once per document (not once per claim)."""
-    return frozenset(_stem(w) for w in _WORD.findall(text))
+    return frozenset(stem(w) for w in WORD.findall(text))
 
 
 @lru_cache(maxsize=64)
 def _doc_dates(text: str) -> tuple[tuple[int, int | None, int | None], ...]:
-    return tuple(_dates(text))
-
-
-def _dates(text: str) -> list[tuple[int, int | None, int | None]]:
-    """(month, day, year) of every date the text writes with a month name."""
-    out: list[tuple[int, int | None, int | None]] = []
-    for m in _DATE.finditer(text):
-        month = m.group("m1") or m.group("m2") or m.group("m3")
-        day = m.group("d1") or m.group("d2")
-        year = m.group("y1") or m.group("y2") or m.group("y3")
-        out.append((_MONTHS[month], int(day) if day else None, int(year) if year else None))
-    return out
+    return tuple(dates(text))
 
 
 def _dates_from_document(claim: Claim, doc: Document) -> set[float]:
@@ -179,7 +97,7 @@ def _dates_from_document(claim: Claim, doc: Document) -> set[float]:
     """
     doc_dates = _doc_dates(doc.text)
     allowed: set[float] = set()
-    for month, day, year in _dates(claim.text):
+    for month, day, year in dates(claim.text):
         if any(
             month == dm and (day is None or day == dd) and (year is None or year == dy)
             for dm, dd, dy in doc_dates
@@ -220,8 +138,8 @@ def check_attribution(claim: Claim, doc: Document, context: str | None = None) -
     bare = _PARENTHETICAL.sub("", who).strip(" .")
     if bare in SELF_ATTRIBUTIONS or (outlet and (who in outlet or outlet in who)):
         return CheckResult(name="attribution_supported", passed=True, detail="the outlet itself")
-    words = [w for w in _WORD.findall(who) if w.lower() not in GENERIC_WORDS and len(w) > 2]
-    if not words and _ANONYMOUS & {w.lower() for w in _WORD.findall(who)}:
+    words = [w for w in WORD.findall(who) if w.lower() not in GENERIC_WORDS and len(w) > 2]
+    if not words and _ANONYMOUS & {w.lower() for w in WORD.findall(who)}:
         return CheckResult(
             name="attribution_supported", passed=True, detail="unnamed source; nothing to look up"
         )
@@ -231,8 +149,7 @@ def check_attribution(claim: Claim, doc: Document, context: str | None = None) -
             passed=False,
             detail=f"{claim.attributed_to!r} names no one",
         )
-    doc_stems = _doc_stems(doc.text)
-    found = [w for w in words if _stem(w) in doc_stems]
+    found = [w for w in words if mentions_word(w, doc.text, _doc_stems(doc.text))]
     if len(found) / len(words) < ATTRIBUTION_MIN_SHARE:
         absent = ", ".join(w for w in words if w not in found)
         return CheckResult(
@@ -241,8 +158,8 @@ def check_attribution(claim: Claim, doc: Document, context: str | None = None) -
             detail=f"the document never mentions: {absent}",
         )
     if context is not None:
-        near = {_stem(w) for w in _WORD.findall(context)} | _stems_of(doc.title or "")
-        close = [w for w in words if _stem(w) in near]
+        near_text = f"{context}\n{doc.title or ''}"
+        close = [w for w in words if mentions_word(w, near_text)]
         if len(close) / len(words) < ATTRIBUTION_NEAR_SHARE:
             absent = ", ".join(w for w in words if w not in close)
             return CheckResult(
@@ -251,10 +168,6 @@ def check_attribution(claim: Claim, doc: Document, context: str | None = None) -
                 detail=f"not named near the quote: {absent}",
             )
     return CheckResult(name="attribution_supported", passed=True)
-
-
-def _stems_of(text: str) -> set[str]:
-    return {_stem(w) for w in _WORD.findall(text)}
 
 
 def ground(claim: Claim, doc: Document) -> Claim:
@@ -308,21 +221,10 @@ def _grounded(
 # ------------------------------------------------------------- neighbourhood of a quote
 #: Sentences either side of the quote that a decontextualised claim may draw on.
 CONTEXT_SENTENCES = 2
-_SENTENCE_END = re.compile(r"(?<=[.!?…\"”])\s+|\n+")
-
-
 @lru_cache(maxsize=64)
 def sentences(text: str) -> tuple[tuple[int, int], ...]:
-    """Sentence spans; good enough to show evidence and to build a passage. Cached per text."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        if m.start() > start and text[start : m.start()].strip():
-            spans.append((start, m.start()))
-        start = m.end()
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    return tuple(spans)
+    """Sentence spans of a document, computed once per document (every claim looks here)."""
+    return tuple(sentence_spans(text))
 
 
 def sentence_range(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -345,13 +247,10 @@ def neighbourhood(text: str, start: int, end: int, around: int, after: int | Non
 
 
 # ----------------------------------------------------------------------- meaning checks
-CUES_FILE = Path(__file__).parents[1] / "data" / "cues.yaml"
-
-
 @cache
 def _cues() -> dict[str, re.Pattern[str]]:
-    """One regex per cue list: whole words/phrases, case-insensitive (except "may")."""
-    data = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8"))
+    """One regex per cue list (data/cues.yaml): whole words/phrases, case-insensitive."""
+    data = data_yaml("cues.yaml")
     out: dict[str, re.Pattern[str]] = {}
     for name in ("negation", "speculative", "alleged", "reported"):
         words = sorted(data[name], key=len, reverse=True)
@@ -405,7 +304,7 @@ def check_negation(claim: Claim, doc_text: str) -> CheckResult:
     if in_claim and not in_quote:
         m = _cues()["negation"].search(claim.text)
         assert m is not None
-        after = [w for w in _WORD.findall(claim.text[m.end() :])[:4] if len(w) > 3]
+        after = [w for w in WORD.findall(claim.text[m.end() :])[:4] if len(w) > 3]
         if after:
             near = rf"{re.escape(m.group(0))}\W+(?:\w+\W+){{0,2}}?{re.escape(after[0])}\b"
             if re.search(near, doc_text, re.I):
@@ -420,20 +319,17 @@ def check_negation(claim: Claim, doc_text: str) -> CheckResult:
 
 def check_dates(claim: Claim, context: str) -> CheckResult:
     """Every date in the claim is a date (month, and day/year when given) near the quote."""
-    near = _dates(context)
-    for month, day, year in _dates(claim.text):
+    near = dates(context)
+    for month, day, year in dates(claim.text):
         if not any(
             month == m and (day is None or day == d) and (year is None or y is None or year == y)
             for m, d, y in near
         ):
-            shown = " ".join(str(v) for v in (day, _MONTH_NAMES[month - 1], year) if v)
+            shown = " ".join(str(v) for v in (day, MONTH_NAMES[month - 1], year) if v)
             return CheckResult(
                 name="dates_agree", passed=False, detail=f"{shown} is not a date near the quote"
             )
     return CheckResult(name="dates_agree", passed=True)
-
-
-_MONTH_NAMES = _MONTH.split("|")[:12]
 
 
 def check_ranges(claim: Claim, context: str) -> CheckResult:

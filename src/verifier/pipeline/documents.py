@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
-from verifier.errors import InputError
+from verifier.errors import InputError, first_validation_error
 from verifier.fileio import load_yaml, read_bytes, regular_file
 from verifier.schemas import Brief, Document
 
@@ -74,9 +74,7 @@ def load_manifest(folder: Path) -> dict[str, ManifestEntry]:
         try:
             return Manifest.model_validate(data).documents
         except ValidationError as e:
-            err = e.errors()[0]
-            where = ".".join(str(p) for p in err["loc"]) or "top level"
-            raise InputError(f"{path}: invalid manifest at {where}: {err['msg']}") from e
+            raise InputError(f"{path}: invalid manifest at {first_validation_error(e)}") from e
     return {}
 
 

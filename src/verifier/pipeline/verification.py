@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from verifier.errors import InputError, ModelOutputError
+from verifier.errors import InputError, ModelCallError, ModelOutputError
 from verifier.models.gateway import Gateway
 from verifier.pipeline.checks import sentence_range, sentences, verify_ground
 from verifier.prompts import load_prompt
@@ -21,7 +21,6 @@ from verifier.schemas import Claim, Document, Verdict, VerdictLabel
 
 PROMPT = "verify_claim"
 PASSAGE_SENTENCES = 2  # sentences of context either side of the quote
-
 
 
 class JudgeVerdict(BaseModel):
@@ -107,7 +106,7 @@ def judge(gateway: Gateway, claim: Claim, doc: Document, det: Verdict, grounded:
             max_retries=1,
             max_tokens=512,
         ).value
-    except ModelOutputError as e:  # the judge failed; the deterministic verdict still stands
+    except (ModelOutputError, ModelCallError) as e:  # the deterministic verdict still stands
         why = f"{det.rationale}; judge failed: {_short(str(e))}"
         return det.model_copy(update={"rationale": why})
     if det.label != VerdictLabel.supported:  # code is authoritative on verbatim checks
@@ -134,17 +133,26 @@ def verify_claims(
     gateway: Gateway | None = None,
     on_done: Callable[[Claim], Any] | None = None,
 ) -> list[Verdict]:
-    """Verdicts for every claim; `gateway=None` runs the deterministic checks only."""
-    verdicts: list[Verdict] = []
+    """Verdicts for every claim; `gateway=None` runs the deterministic checks only.
+
+    Judge calls run together through `gateway.map` (up to its concurrency); a judge call
+    that fails leaves the deterministic verdict, with the failure in its rationale.
+    """
     for claim in claims:
-        doc = documents.get(claim.doc_id)
-        if doc is None:
+        if claim.doc_id not in documents:
             known = ", ".join(sorted(documents)) or "none"
             raise InputError(
                 f"claim {claim.id}: document {claim.doc_id!r} not given (documents: {known})"
             )
+
+    def one(claim: Claim) -> Verdict:
+        doc = documents[claim.doc_id]
         det, grounded = deterministic_verdict(claim, doc)
-        verdicts.append(judge(gateway, claim, doc, det, grounded) if gateway else det)
+        verdict = judge(gateway, claim, doc, det, grounded) if gateway else det
         if on_done:
             on_done(claim)
-    return verdicts
+        return verdict
+
+    if gateway is None:
+        return [one(c) for c in claims]
+    return gateway.map(one, claims)
