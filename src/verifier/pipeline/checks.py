@@ -351,6 +351,13 @@ def check_ranges(claim: Claim, context: str) -> CheckResult:
     return CheckResult(name="range_kept", passed=True)
 
 
+_ACCORDING = re.compile(r"\baccording to\b", re.I)
+
+
+def _own_voice(attributed_to: str) -> bool:
+    return _PARENTHETICAL.sub("", normalise(attributed_to)).strip(" .") in SELF_ATTRIBUTIONS
+
+
 def check_certainty(claim: Claim, passage: str) -> CheckResult:
     """Certainty and hedging agree with the quote's own hedge cues.
 
@@ -366,6 +373,13 @@ def check_certainty(claim: Claim, passage: str) -> CheckResult:
     if hedge is None:
         hedge = _cue("alleged", passage)  # "They claim that ..." one sentence earlier
     if hedge is None:
+        said = _ACCORDING.search(claim.quote)
+        if said and claim.certainty == Certainty.asserted and _own_voice(claim.attributed_to):
+            return CheckResult(
+                name="certainty_agrees",
+                passed=False,
+                detail=f"asserted in the article's own voice, but the quote says {said.group(0)!r}",
+            )
         return CheckResult(name="certainty_agrees", passed=True)
     if claim.certainty == Certainty.asserted:
         return CheckResult(
