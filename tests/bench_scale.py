@@ -1,6 +1,7 @@
 """Scale benchmark: `verify --no-llm` on many claims (not collected by pytest: no timing asserts).
 
     .venv/bin/python tests/bench_scale.py [--sizes 1000 3000 10000] [--layout one|many] [--json f]
+    .venv/bin/python tests/bench_scale.py --stages [--sizes ...]   # time each stage in-process
 
 Builds synthetic inputs in a temp folder and runs the real CLI in a subprocess, with `-o`
 and no `--json`, so the terminal tables are drawn too (to a pipe). Reports wall time, peak
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import resource
 import subprocess
 import sys
@@ -88,13 +90,51 @@ def measure(paths: list[str], claims: Path, out: Path, timeout: float) -> tuple[
     return float(dt), float(mb), int(code)
 
 
+def stages(n: int, layout: str) -> dict[str, float]:
+    """Seconds per stage of `verify --no-llm` in this process: where the time goes."""
+    from rich.console import Console
+
+    from verifier.pipeline.claimfiles import load_predictions
+    from verifier.pipeline.documents import load_documents
+    from verifier.pipeline.grouping import group_claims
+    from verifier.pipeline.verification import verify_claims
+    from verifier.render.display import groups_table, verdicts_table
+
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        paths, claims_path = build(Path(tmp), n, layout)
+        t = time.perf_counter()
+        docs = {d.id: d for d in load_documents([Path(p) for p in paths])}
+        claims = [c for d in load_predictions(claims_path).values() for c in d.claims]
+        out["load"] = time.perf_counter() - t
+        t = time.perf_counter()
+        verdicts = verify_claims(claims, docs)
+        out["checks"] = time.perf_counter() - t
+        t = time.perf_counter()
+        groups = group_claims(claims, docs)
+        out["grouping"] = time.perf_counter() - t
+        t = time.perf_counter()
+        console = Console(file=open(os.devnull, "w"), width=160)  # noqa: SIM115
+        console.print(verdicts_table(verdicts))
+        console.print(groups_table(groups))
+        out["tables"] = time.perf_counter() - t
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
     ap.add_argument("--layout", choices=["one", "many"], default="one")
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--stages", action="store_true", help="time each stage in-process")
     opts = ap.parse_args()
+    if opts.stages:
+        for n in opts.sizes:
+            times = stages(n, opts.layout)
+            shown = "  ".join(f"{k} {v:6.2f} s" for k, v in times.items())
+            print(f"{opts.layout:4} {n:6d} claims: {shown}", flush=True)
+        return
     rows: list[dict[str, float]] = []
     for n in opts.sizes:
         with tempfile.TemporaryDirectory() as tmp:

@@ -502,3 +502,22 @@ def test_markdown_brief_carries_no_raw_html_or_links(tmp_path: Path) -> None:
         assert bad not in md, bad
     assert not re.search(r"(?<!\\)\]\(", md)  # every link/image bracket is escaped
     assert "&lt;img src=x onerror=alert(1)&gt;" in md  # shown as text
+
+
+# ------------------------------------------------------------------------------ scale
+def test_terminal_tables_are_capped_and_say_what_was_left_out(ws: Path) -> None:
+    """310 claims on one document with -o and no --json: the JSON has all 310 verdicts, the
+    table shows 300 (unsupported first) and says how many more there are."""
+    n = 310
+    sents = [f"The council approved {i + 10} new homes in ward {i}." for i in range(n)]
+    (ws / "many").mkdir()
+    (ws / "many" / "many.txt").write_text("Homes\n\n" + " ".join(sents) + "\n")
+    claims = [{**claim(f"many:c{i}", "many", s), "quote": s} for i, s in enumerate(sents)]
+    claims[-1]["text"] = "The council approved 999 new homes."  # the one unsupported claim
+    (ws / "many.json").write_text(json.dumps(claims))
+    proc = run_cli(["verify", "--no-llm", "--claims", "many.json", "many", "-o", "many_out.json"],
+                   cwd=ws)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "… and 10 more verdicts" in " ".join(proc.stdout.split())
+    assert f"many:c{n - 1}" in proc.stdout  # the unsupported one is shown although it is last
+    assert len(json.loads((ws / "many_out.json").read_text())["verdicts"]) == n

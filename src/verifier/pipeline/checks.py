@@ -27,6 +27,7 @@ from verifier.schemas import (
     Grounding,
     MatchKind,
     Qualifier,
+    Quantity,
 )
 from verifier.text.dates import MONTH_NAMES, dates
 from verifier.text.quantities import numbers_in, parse_quantities
@@ -77,6 +78,17 @@ def check_quote(
     )
 
 
+@lru_cache(maxsize=8192)
+def _numbers(text: str) -> frozenset[float]:
+    """numbers_in, once per distinct text (a claim's text and quote are read by several checks)."""
+    return frozenset(numbers_in(text))
+
+
+@lru_cache(maxsize=8192)
+def _quantities(text: str) -> tuple[Quantity, ...]:
+    return tuple(parse_quantities(text))
+
+
 @lru_cache(maxsize=64)
 def _doc_stems(text: str) -> frozenset[str]:
     """Every word stem of a document, computed once per document (not once per claim)."""
@@ -111,9 +123,9 @@ def check_numbers(
 ) -> CheckResult:
     """Every number in the claim is in its quote (or, given `context`, in the quote's
     neighbourhood: a decontextualised claim restates figures from nearby sentences)."""
-    missing_set = numbers_in(claim.text) - numbers_in(claim.quote)
+    missing_set = set(_numbers(claim.text) - _numbers(claim.quote))
     if missing_set and context is not None:
-        missing_set -= numbers_in(context)
+        missing_set -= _numbers(context)
     if missing_set and doc is not None:
         missing_set -= _dates_from_document(claim, doc)
     missing = sorted(missing_set)
@@ -334,10 +346,10 @@ def check_dates(claim: Claim, context: str) -> CheckResult:
 
 def check_ranges(claim: Claim, context: str) -> CheckResult:
     """A range in the quote ("300,000 to 500,000") is not reported as one of its endpoints."""
-    claim_qs = parse_quantities(claim.text)
+    claim_qs = _quantities(claim.text)
     claim_ranges = {(q.low, q.high) for q in claim_qs if q.low is not None}
     claim_points = {q.value for q in claim_qs if q.value is not None}
-    for q in parse_quantities(claim.quote):
+    for q in _quantities(claim.quote):
         if q.low is None or q.high is None or q.low == q.high or q.qualifier == Qualifier.vague:
             continue
         if (q.low, q.high) in claim_ranges:
@@ -368,7 +380,7 @@ def check_certainty(claim: Claim, passage: str) -> CheckResult:
     """
     # Speculation matters for figures ("could reach 100,000"); a modal elsewhere is often
     # ability ("could return without punishment") or about another proposition.
-    figure = any(q.qualifier != Qualifier.vague for q in parse_quantities(claim.text))
+    figure = any(q.qualifier != Qualifier.vague for q in _quantities(claim.text))
     hedge = (_cue("speculative", claim.quote) if figure else None) or _cue("alleged", claim.quote)
     if hedge is None:
         hedge = _cue("alleged", passage)  # "They claim that ..." one sentence earlier
