@@ -13,11 +13,11 @@ from pydantic import BaseModel
 
 from verifier.errors import InputError, first_validation_error
 from verifier.fileio import load_json, validate
-from verifier.schemas import Claim, DocumentClaims, ExtractionResult, RunRecord
+from verifier.schemas import Brief, Claim, ClaimGroup, DocumentClaims, ExtractionResult, RunRecord
 
 log = logging.getLogger("verifier")
 
-_WHAT = "predictions (extraction result, document claims or run record)"
+_WHAT = "predictions (extraction result, document claims, run record or brief)"
 
 
 def _kind(data: object) -> type[BaseModel] | str | None:
@@ -32,6 +32,8 @@ def _kind(data: object) -> type[BaseModel] | str | None:
         return None
     if "run_id" in data or "predictions" in data:
         return RunRecord
+    if "headline" in data and "sections" in data:
+        return Brief
     if "documents" in data:
         return ExtractionResult
     if "doc_id" in data or "claims" in data:
@@ -58,6 +60,11 @@ def _load_file(path: Path, in_folder: bool) -> list[DocumentClaims]:
         return list(validate(data, RunRecord, path, "run record").predictions)
     if kind is ExtractionResult:
         return list(validate(data, ExtractionResult, path, "extraction result").documents)
+    if kind is Brief:  # a brief carries the claims it was written from
+        by_doc: dict[str, DocumentClaims] = {}
+        for c in validate(data, Brief, path, "brief").claims:
+            by_doc.setdefault(c.doc_id, DocumentClaims(doc_id=c.doc_id)).claims.append(c)
+        return list(by_doc.values())
     return [validate(data, DocumentClaims, path, "document claims file")]
 
 
@@ -130,3 +137,27 @@ def load_predictions(path: Path) -> dict[str, DocumentClaims]:
     if not out and path.is_dir():
         raise InputError(f"{path}: no predictions in this folder (only groups files)")
     return out
+
+
+class _Grouped(BaseModel):
+    """The part of a verify output (`VerificationResult`) or a brief that scoring reads."""
+
+    groups: list[ClaimGroup]
+
+
+def load_groups(path: Path) -> list[ClaimGroup]:
+    """Predicted claim groups from a `verifier verify` output or a brief JSON."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file (groups: a verify or brief JSON output)")
+    data = load_json(path, "groups (verify or brief output)")
+    if not isinstance(data, dict) or "groups" not in data:
+        raise InputError(f"{path}: no 'groups' here; expected a verify or brief JSON output")
+    from pydantic import ValidationError
+
+    try:
+        return _Grouped.model_validate({"groups": data["groups"]}).groups
+    except ValidationError as e:
+        err = e.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise InputError(f"{path}: invalid groups: {where}: {err['msg']}") from e
