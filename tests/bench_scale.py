@@ -1,7 +1,7 @@
 """Scale benchmark: `verify --no-llm` on many claims (not collected by pytest: no timing asserts).
 
     .venv/bin/python tests/bench_scale.py [--sizes 1000 3000 10000] [--layout one|many] [--json f]
-    .venv/bin/python tests/bench_scale.py --stages [--sizes ...]   # time each stage in-process
+    .venv/bin/python tests/bench_scale.py --stages [--no-grouping] [--sizes ...]  # per stage
 
 Builds synthetic inputs in a temp folder and runs the real CLI in a subprocess, with `-o`
 and no `--json`, so the terminal tables are drawn too (to a pipe). Reports wall time, peak
@@ -90,7 +90,7 @@ def measure(paths: list[str], claims: Path, out: Path, timeout: float) -> tuple[
     return float(dt), float(mb), int(code)
 
 
-def stages(n: int, layout: str) -> dict[str, float]:
+def stages(n: int, layout: str, grouping: bool = True) -> dict[str, float]:
     """Seconds per stage of `verify --no-llm` in this process: where the time goes."""
     from rich.console import Console
 
@@ -111,8 +111,9 @@ def stages(n: int, layout: str) -> dict[str, float]:
         verdicts = verify_claims(claims, docs)
         out["checks"] = time.perf_counter() - t
         t = time.perf_counter()
-        groups = group_claims(claims, docs)
-        out["grouping"] = time.perf_counter() - t
+        groups = group_claims(claims, docs) if grouping else []
+        if grouping:
+            out["grouping"] = time.perf_counter() - t
         t = time.perf_counter()
         console = Console(file=open(os.devnull, "w"), width=160)  # noqa: SIM115
         console.print(verdicts_table(verdicts))
@@ -128,10 +129,11 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--stages", action="store_true", help="time each stage in-process")
+    ap.add_argument("--no-grouping", action="store_true", help="with --stages: skip grouping")
     opts = ap.parse_args()
     if opts.stages:
         for n in opts.sizes:
-            times = stages(n, opts.layout)
+            times = stages(n, opts.layout, grouping=not opts.no_grouping)
             shown = "  ".join(f"{k} {v:6.2f} s" for k, v in times.items())
             print(f"{opts.layout:4} {n:6d} claims: {shown}", flush=True)
         return
