@@ -161,25 +161,23 @@ def check_attribution(claim: Claim, doc: Document, context: str | None = None) -
             passed=False,
             detail=f"{claim.attributed_to!r} names no one",
         )
-    found = [w for w in words if mentions_word(w, doc.text, _doc_stems(doc.text))]
-    if len(found) / len(words) < ATTRIBUTION_MIN_SHARE:
-        absent = ", ".join(w for w in words if w not in found)
-        return CheckResult(
-            name="attribution_supported",
-            passed=False,
-            detail=f"the document never mentions: {absent}",
-        )
-    if context is not None:
-        near_text = f"{context}\n{doc.title or ''}"
-        close = [w for w in words if mentions_word(w, near_text)]
-        if len(close) / len(words) < ATTRIBUTION_NEAR_SHARE:
-            absent = ", ".join(w for w in words if w not in close)
-            return CheckResult(
-                name="attribution_supported",
-                passed=False,
-                detail=f"not named near the quote: {absent}",
-            )
-    return CheckResult(name="attribution_supported", passed=True)
+    failed = _named(words, doc.text, _doc_stems(doc.text), ATTRIBUTION_MIN_SHARE,
+                    "the document never mentions")  # fmt: skip
+    if failed is None and context is not None:
+        near = f"{context}\n{doc.title or ''}"
+        failed = _named(words, near, None, ATTRIBUTION_NEAR_SHARE, "not named near the quote")
+    return failed or CheckResult(name="attribution_supported", passed=True)
+
+
+def _named(
+    words: list[str], text: str, stems: frozenset[str] | None, share: float, problem: str
+) -> CheckResult | None:
+    """A failed attribution check when fewer than `share` of `words` occur in `text`."""
+    found = [w for w in words if mentions_word(w, text, stems)]
+    if len(found) / len(words) >= share:
+        return None
+    absent = ", ".join(w for w in words if w not in found)
+    return CheckResult(name="attribution_supported", passed=False, detail=f"{problem}: {absent}")
 
 
 def ground(claim: Claim, doc: Document) -> Claim:
