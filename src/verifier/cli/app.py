@@ -686,7 +686,7 @@ def leaderboard_cmd(
     # Models as columns, metrics as rows: readable in a narrow terminal, best model first.
     chosen = {r.run_id: r for r in runs}
     t = Table(title="leaderboard (value and 95% CI; best claim_f1 first)")
-    t.add_column("")
+    t.add_column("metric", no_wrap=True, min_width=12)
     for row in rows:
         mark = " (baseline)" if row.get("baseline") else ""
         head = f"{row['model']}{mark}\n{row['suite']} · {row['date']}"
@@ -704,6 +704,14 @@ def leaderboard_cmd(
     t.add_row("tokens", *(str(r["tokens"]) for r in rows))
     t.add_row("calls (cached)", *(f"{r['calls']} ({r['cache_hits']})" for r in rows))
     t.add_row("wall s", *(f"{r['wall_seconds']:.1f}" for r in rows))
+    notes = {
+        m.interval_note
+        for row in rows
+        for m in chosen[row["run_id"]].metrics.values()
+        if m.interval_note
+    }
+    caption = ["(baseline): a strategy without a model, the floor to read models against"]
+    t.caption = "; ".join(caption + sorted(notes))
     out.print(t)
 
 

@@ -40,7 +40,7 @@ from verifier.schemas import (
 )
 from verifier.text.dates import MONTH
 from verifier.text.quotes import find_quote, normalise
-from verifier.text.words import TOKEN, stem, stopwords
+from verifier.text.words import WORD, stem, stopwords
 
 log = logging.getLogger("verifier")
 
@@ -75,6 +75,10 @@ _DATE_WORD = re.compile(
 )
 
 
+#: A number with its separators, or a word with one inner apostrophe ("staff's" → "staff").
+_CONTENT = re.compile(rf"\d+(?:[.,]\d+)*|{WORD.pattern}")
+
+
 def content_tokens(text: str) -> frozenset[str]:
     """Stems of the content words and the numbers (separators dropped) of `text`.
 
@@ -82,7 +86,7 @@ def content_tokens(text: str) -> frozenset[str]:
     """
     stop = stopwords()
     out: set[str] = set()
-    for tok in TOKEN.findall(normalise(text)):
+    for tok in _CONTENT.findall(normalise(text)):
         if tok[0].isdigit():
             out.add(tok.replace(",", ""))
         elif tok not in stop:

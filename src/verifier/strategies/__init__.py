@@ -34,7 +34,11 @@ class ExtractionStrategy(Protocol):
 STRATEGIES: Registry[ExtractionStrategy] = Registry(
     "extraction strategy",
     "verifier.strategies",
-    ("verifier.strategies.single_pass",),
+    (
+        "verifier.strategies.single_pass",
+        "verifier.strategies.sentences",
+        "verifier.strategies.rules",
+    ),
 )
 
 DEFAULT_STRATEGY = "single-pass"
