@@ -31,7 +31,7 @@ from verifier.schemas import RunRecord
 REPO = Path(__file__).resolve().parents[1]
 SEEDS, GOLD = REPO / "seeds", REPO / "evals" / "gold"
 RUN = sorted((REPO / "evals" / "runs").glob("seeds-local-*.json"))[0]  # a committed run record
-CASSETTE = REPO / "tests" / "cassettes" / "seeds-local.yaml"
+CASSETTE = REPO / "evals" / "cassettes" / "seeds-local.yaml"
 ROOT = os.geteuid() == 0
 
 TEXT = "Homes\n\nThe council approved 12 new homes. Work starts in May.\n"

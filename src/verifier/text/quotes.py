@@ -58,8 +58,13 @@ class QuoteMatch:
     score: float
 
 
-def normalise_with_map(text: str) -> tuple[str, list[int]]:
-    """Folded, whitespace-collapsed, lower-case text, and each of its chars' index in the source."""
+@lru_cache(maxsize=512)
+def normalise_with_map(text: str) -> tuple[str, tuple[int, ...]]:
+    """Folded, whitespace-collapsed, lower-case text, and each of its chars' index in the source.
+
+    Cached: every quote of an article is located in the same article, so the article is
+    normalised once, not once per quote.
+    """
     out: list[str] = []
     index: list[int] = []
     prev_space = True
@@ -79,21 +84,19 @@ def normalise_with_map(text: str) -> tuple[str, list[int]]:
     while out and out[-1] == " ":
         out.pop()
         index.pop()
-    return "".join(out), index
-
-
-@lru_cache(maxsize=32)
-def _normalised_text(text: str) -> tuple[str, list[int]]:
-    """A document's normalised form, once per document: every claim on it is searched here."""
-    return normalise_with_map(text)
+    return "".join(out), tuple(index)
 
 
 def normalise(text: str) -> str:
     return normalise_with_map(text)[0]
 
 
+@lru_cache(maxsize=4096)
 def find_quote(quote: str, text: str) -> QuoteMatch | None:
-    """Where `quote` sits in `text`, or None if it is not there (even approximately)."""
+    """Where `quote` sits in `text`, or None if it is not there (even approximately).
+
+    Cached: extraction checks, grounding and every metric locate the same quotes.
+    """
     q = quote.strip()
     if not q:
         return None
@@ -101,7 +104,7 @@ def find_quote(quote: str, text: str) -> QuoteMatch | None:
     if i >= 0:
         return QuoteMatch(i, i + len(q), MatchKind.exact, 100.0)
     nq = normalise(q).strip(" \"'")
-    nt, index = _normalised_text(text)
+    nt, index = normalise_with_map(text)
     if not nq:
         return None
     j = nt.find(nq)
