@@ -395,7 +395,7 @@ def _fail_if_lost(calls: list[Any], failed_docs: int = 0, docs: int = 0) -> None
     if lost:
         parts.append(f"{len(lost)} of {len(calls)} model calls failed")
     for c in lost[:5]:
-        log.warning("%s: %s", c.label, c.error)
+        log.warning("%s", c.error if c.error.startswith(c.label) else f"{c.label}: {c.error}")
     raise IncompleteRun(f"incomplete run: {', '.join(parts)} (every reason is in the output)")
 
 
