@@ -694,6 +694,8 @@ def use_cassette(path: Path, record: bool):  # type: ignore[no-untyped-def]
     import vcr
     from vcr.errors import CannotOverwriteExistingCassetteException
 
+    from verifier.models.cassettes import CheckedPersister
+
     if not record and not Path(path).exists():
         raise OfflineMiss(f"{path}: cassette not found (record it with --record)")
     logging.getLogger("vcr").setLevel(logging.WARNING)  # its INFO logs dump raw responses
@@ -705,6 +707,7 @@ def use_cassette(path: Path, record: bool):  # type: ignore[no-untyped-def]
         decode_compressed_response=True,
         before_record_response=_scrub_response,
     )
+    recorder.register_persister(CheckedPersister)  # checksummed, bounded, atomic
     try:
         with recorder.use_cassette(str(path), allow_playback_repeats=True):
             yield
