@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli, stderr_lines
 
+from verifier.errors import InputError
 from verifier.fileio import write_atomic
 
 CLAIMS_OK = {
@@ -246,7 +247,7 @@ def test_every_file_reading_command_is_covered():
         ln.split()[0] for ln in proc.stdout.split("Commands:")[1].splitlines() if ln.strip()
     }
     covered = {args[0] for args, *_ in CASES.values()}
-    reads_no_files = {"serve", "models", "cache", "strategies"}
+    reads_no_files = {"serve", "models", "cache", "strategies", "suites"}
     assert commands - reads_no_files <= covered, commands - reads_no_files - covered
 
 
@@ -352,6 +353,6 @@ def test_write_atomic_failure_mid_write_keeps_old_file(tmp_path):
     assert target.read_text() == "old\n" and _leftovers(tmp_path) == []
     folder_target = tmp_path / "a_folder.json"
     folder_target.mkdir()
-    with pytest.raises(OSError):
-        write_atomic(folder_target, "{}")  # fails at the rename
+    with pytest.raises(InputError, match="is a folder"):
+        write_atomic(folder_target, "{}")  # refused before anything is written
     assert folder_target.is_dir() and _leftovers(tmp_path) == []

@@ -5,6 +5,8 @@ the definitions in docs/METRICS.md (the working is in the comments), not read fr
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from verifier.evaluation.metrics import DefaultMatcher, overlap_over_union, score
 from verifier.schemas import Certainty, Claim, ClaimType, DocumentClaims, Quantity
@@ -134,3 +136,18 @@ def test_paraphrase_similarity_by_hand() -> None:
     assert parts.similarity == pytest.approx((12 / 14) ** 0.5 * 0.9)
     # p3 vs g3: "five" against "two" is a conflict, whatever the overlap
     assert DefaultMatcher().parts(PRED[2], GOLD[2], DOC).conflicts == ("numbers",)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.permutations([*PRED, PRED[1].model_copy(update={"id": "p2-twin"})]),
+       st.permutations(GOLD))
+def test_claim_and_detection_matching_ignore_order(pred: list[Claim], gold: list[Claim]) -> None:
+    # a twin of p2 competes for g2: whichever order they come in, the same pairs win
+    base_pred = [*PRED, PRED[1].model_copy(update={"id": "p2-twin"})]
+    base = score({"d": DocumentClaims(doc_id="d", claims=base_pred)},
+                 {"d": DocumentClaims(doc_id="d", claims=GOLD)}, {"d": DOC}, resamples=0)
+    other = score({"d": DocumentClaims(doc_id="d", claims=pred)},
+                  {"d": DocumentClaims(doc_id="d", claims=gold)}, {"d": DOC}, resamples=0)
+    assert other.metrics == base.metrics
+    key = lambda i: sorted((k, str(v)) for k, v in i.items())  # noqa: E731
+    assert sorted(map(key, other.items)) == sorted(map(key, base.items))

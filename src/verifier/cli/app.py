@@ -6,16 +6,17 @@ so `verifier --help` and every command that makes no model call stay fast.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from verifier.errors import InputError, ModelCallError, ModelOutputError, VerifierError
+from verifier.errors import InputError, ModelOutputError, VerifierError
 
 app = typer.Typer(
     help="Attribution-aware claim extraction, verification, neutral briefs and model benchmarks.",
@@ -29,16 +30,28 @@ app.add_typer(cache_app, name="cache")
 
 log = logging.getLogger("verifier")
 
+# Path parameters skip click's own readable check: our loaders say "cannot read (Permission
+# denied)" in one line naming the file, where click would print a three-line usage error.
+PathOption = functools.partial(typer.Option, readable=False)
+PathArgument = functools.partial(typer.Argument, readable=False)
+
+if TYPE_CHECKING:
+    from verifier.settings import Settings
+
 
 @dataclass
 class State:
     overrides: dict[str, Any] = field(default_factory=dict)
     verbose: bool = False
+    config_file: Path | None = None
+    env_file: Path | None = None
 
-    def settings(self, **extra: Any):  # type: ignore[no-untyped-def]
-        from verifier.settings import Settings
+    def settings(self, **extra: Any) -> Settings:
+        """Flags (global options, then `extra`) over VERIFIER_* / --env-file over --config."""
+        from verifier.api import load_settings
 
-        return Settings(**{**self.overrides, **{k: v for k, v in extra.items() if v is not None}})
+        extra = {k: v for k, v in extra.items() if v is not None}
+        return load_settings({**self.overrides, **extra}, self.config_file, self.env_file)
 
 
 state = State()
@@ -50,7 +63,7 @@ def _global(
         str | None,
         typer.Option("--model", "-m", help="litellm model string, or local / local:gemma3-270m"),
     ] = None,
-    cache_dir: Annotated[Path | None, typer.Option(help="response cache folder")] = None,
+    cache_dir: Annotated[Path | None, PathOption(help="response cache folder")] = None,
     offline: Annotated[
         bool, typer.Option("--offline", help="answers only from cache or cassette; no network")
     ] = False,
@@ -61,7 +74,7 @@ def _global(
         bool, typer.Option("--refresh", help="ignore cached answers, store new ones")
     ] = False,
     cassette: Annotated[
-        Path | None, typer.Option(help="replay model HTTP from this vcrpy cassette")
+        Path | None, PathOption(help="replay model HTTP from this vcrpy cassette")
     ] = None,
     record: Annotated[
         bool,
@@ -70,7 +83,15 @@ def _global(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="debug logs and tracebacks")
     ] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="YAML file of settings (below env and flags)"),
+    ] = None,
+    env_file: Annotated[
+        Path | None, typer.Option("--env-file", help="read VERIFIER_* from this .env file")
+    ] = None,
 ) -> None:
+    """Global options may also be given after the command (`verifier eval --offline`)."""
     overrides: dict[str, Any] = {}
     if model:
         overrides["model"] = model
@@ -92,6 +113,8 @@ def _global(
         overrides["verbose"] = True
     state.overrides = overrides
     state.verbose = verbose
+    state.config_file = config
+    state.env_file = env_file
     _setup_logging(verbose)
     if offline:
         from verifier.models.netguard import forbid_network
@@ -102,7 +125,7 @@ def _global(
 def _setup_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
-        logging.Formatter("%(levelname)s: %(message)s" if verbose else "%(message)s")
+        _OneLineFormatter("%(levelname)s: %(message)s" if verbose else "%(message)s")
     )
     log.handlers[:] = [handler]
     log.setLevel(logging.DEBUG if verbose else logging.WARNING)
@@ -189,8 +212,8 @@ def cache_clear() -> None:
 
 
 # ----------------------------------------------------------------------- pipeline
-Paths = Annotated[list[Path], typer.Argument(help="files or folders of .txt/.md articles")]
-Output = Annotated[Path | None, typer.Option("--output", "-o", help="write JSON here (atomically)")]
+Paths = Annotated[list[Path], PathArgument(help="files or folders of .txt/.md articles")]
+Output = Annotated[Path | None, PathOption("--output", "-o", help="write JSON here (atomically)")]
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON to stdout instead of a table")]
 Concurrency = Annotated[
     int,
@@ -216,10 +239,14 @@ StrategyOpt = Annotated[
 ]
 
 
+def _vocab(names: list[str] | None) -> tuple[str, ...] | None:
+    return tuple(names) if names else None
+
+
 def _deliver(obj: Any, output: Path | None, as_json: bool, *tables: Any) -> None:
     """JSON to a file (atomically) or stdout; tables to the terminal otherwise."""
     from verifier.fileio import dump_model, write_atomic
-    from verifier.render.display import emit_json, out
+    from verifier.render.display import emit_json, out, printable
 
     text = dump_model(obj)
     if output is not None:
@@ -230,21 +257,25 @@ def _deliver(obj: Any, output: Path | None, as_json: bool, *tables: Any) -> None
     for t in tables:
         out.print(t)
     if output is not None:
-        out.print(f"wrote {output}")
+        out.print(f"wrote {printable(output)}")
 
 
 def _extract(
     paths: list[Path], concurrency: int, strategy: str | None = None
 ) -> tuple[Any, dict[str, Any]]:
-    from verifier.models.gateway import Gateway
-    from verifier.pipeline.documents import load_documents
-    from verifier.pipeline.extraction import extract
+    from verifier import api
     from verifier.render.display import progress
+    from verifier.strategies import get_strategy
 
-    docs = load_documents(paths)
-    gw = Gateway(state.settings(), concurrency=concurrency)
-    with gw, progress("extracting", len(docs)) as advance:
-        result = extract(gw, docs, concurrency=concurrency, on_done=advance, strategy=strategy)
+    docs = api.load_documents(paths)
+    strat = get_strategy(strategy)
+    gw = api.get_model(state.settings(), concurrency=concurrency) if strat.needs_model else None
+    try:
+        with progress("extracting", len(docs)) as advance:
+            result = api.extract(docs, gw, strat, concurrency, advance)
+    finally:
+        if gw is not None:
+            gw.close()
     return result, {d.id: d for d in docs}
 
 
@@ -259,6 +290,7 @@ def extract_cmd(
     """Extract typed, grounded claims (quote, offsets, attribution, certainty, quantities)."""
     from verifier.render.display import claims_table, err, summary_line
 
+    _check_output(output, JSON_OUT, paths)
     result, _ = _extract(paths, concurrency, strategy)
     _deliver(result, output, as_json, claims_table(result))
     err.print(summary_line(result.summary), highlight=False)
@@ -274,7 +306,7 @@ def verify_cmd(
     paths: Paths,
     claims: Annotated[
         Path | None,
-        typer.Option(
+        PathOption(
             "--claims",
             help="claims file (extract output, gold or another tool's); default: extract now",
         ),
@@ -289,44 +321,28 @@ def verify_cmd(
     vocabulary: VocabularyOpt = None,
 ) -> None:
     """Judge each claim against its source, then group claims across sources."""
-    from verifier.models.gateway import Gateway
-    from verifier.pipeline.claimfiles import load_predictions
-    from verifier.pipeline.documents import load_documents
-    from verifier.pipeline.grouping import group_claims
-    from verifier.pipeline.verification import verify_claims
+    from verifier import api
     from verifier.render.display import err, groups_table, progress, verdicts_table
-    from verifier.schemas import VerificationResult
 
+    _check_output(output, JSON_OUT, [*paths, *([claims] if claims else [])])
     if claims is None:
         if no_llm:
             raise InputError("--no-llm needs --claims FILE (extraction needs a model)")
         extraction, documents = _extract(paths, concurrency, strategy)
         all_claims = extraction.all_claims()
     else:
-        documents = {d.id: d for d in load_documents(paths)}
-        all_claims = [c for d in load_predictions(claims).values() for c in d.claims]
-    gateway = None if no_llm else Gateway(state.settings(), concurrency=concurrency)
+        documents = {d.id: d for d in api.load_documents(paths)}
+        all_claims = [c for d in api.load_claims(claims).values() for c in d.claims]
+    gateway = None if no_llm else api.get_model(state.settings(), concurrency=concurrency)
     try:
         with progress("verifying", len(all_claims)) as advance:
-            verdicts = verify_claims(all_claims, documents, gateway, on_done=advance)
+            result = api.verify(all_claims, documents, gateway, advance, _vocab(vocabulary))
     finally:
         if gateway:
             gateway.close()
-    groups = group_claims(all_claims, documents, tuple(vocabulary) if vocabulary else None)
-    counts: dict[str, int] = {}
-    for v in verdicts:
-        counts[v.label.value] = counts.get(v.label.value, 0) + 1
-    for g in groups:
-        counts[g.label.value] = counts.get(g.label.value, 0) + 1
-    result = VerificationResult(
-        model=None if no_llm else state.settings().model,
-        verdicts=verdicts,
-        groups=groups,
-        counts=counts,
-        calls=gateway.records if gateway else [],
-    )
-    _deliver(result, output, as_json, verdicts_table(verdicts), groups_table(groups))
-    err.print(", ".join(f"{k}: {v}" for k, v in counts.items()), highlight=False)
+    verdicts = result.verdicts
+    _deliver(result, output, as_json, verdicts_table(verdicts), groups_table(result.groups))
+    err.print(", ".join(f"{k}: {v}" for k, v in result.counts.items()), highlight=False)
     if any(v.label.value != "supported" for v in verdicts):
         err.print(
             f"{sum(v.label.value != 'supported' for v in verdicts)} of {len(verdicts)} claims "
@@ -341,65 +357,31 @@ def brief_cmd(
     paths: Paths,
     output: Annotated[
         Path | None,
-        typer.Option(
+        PathOption(
             "--output",
             "-o",
             help="brief.md, brief.html or brief.json (default: Markdown to stdout)",
         ),
     ] = None,
     claims: Annotated[
-        Path | None, typer.Option("--claims", help="use these claims instead of extracting")
+        Path | None, PathOption("--claims", help="use these claims instead of extracting")
     ] = None,
     concurrency: Concurrency = 1,
     strategy: StrategyOpt = None,
     vocabulary: VocabularyOpt = None,
 ) -> None:
     """A neutral multi-perspective brief of the articles, every sentence cited and checked."""
-    from verifier.models.gateway import Gateway
-    from verifier.pipeline.brief import brief_stage_count, write_brief
-    from verifier.pipeline.claimfiles import load_predictions
-    from verifier.pipeline.documents import load_documents
-    from verifier.pipeline.grouping import group_claims
-    from verifier.pipeline.verification import verify_claims
+    from verifier import api
     from verifier.render.display import progress
 
-    _check_output_suffix(output)
-    docs = load_documents(paths)
-    documents = {d.id: d for d in docs}
-    # Numbered from what will run, so the last bar shown is the last step (n/n).
-    stages = ["extracting claims"] if claims is None else []
-    stages += ["verifying claims", "writing and checking the brief"]
-    step = {name: f"{i}/{len(stages)} {name}" for i, name in enumerate(stages, 1)}
-    with Gateway(state.settings(), concurrency=concurrency) as gw:
-        if claims is not None:
-            all_claims = [c for d in load_predictions(claims).values() for c in d.claims]
-        else:
-            from verifier.pipeline.extraction import extract
-
-            with progress(step["extracting claims"], len(docs)) as advance:
-                extraction = extract(
-                    gw, docs, concurrency=concurrency, on_done=advance, strategy=strategy
-                )
-            _stop_if_every_document_failed(extraction, "nothing to brief")
-            all_claims = extraction.all_claims()
-        with progress(step["verifying claims"], len(all_claims)) as advance:
-            verdicts = verify_claims(all_claims, documents, gw, on_done=advance)
-        groups = group_claims(all_claims, documents, tuple(vocabulary) if vocabulary else None)
-        with progress(step["writing and checking the brief"], brief_stage_count(docs)) as advance:
-            brief = write_brief(gw, docs, all_claims, verdicts, groups, on_done=advance)
-        brief.calls = list(gw.records)
-    _emit_brief(brief, output, documents)
+    _check_output(output, BRIEF_OUT, [*paths, *([claims] if claims else [])])
+    vocab = _vocab(vocabulary)
+    docs = api.load_documents(paths)
+    given = api.load_claims(claims) if claims is not None else None
+    with api.get_model(state.settings(), concurrency=concurrency) as gw:
+        brief = api.run_brief(docs, gw, given, strategy, concurrency, progress, vocab)
+    _emit_brief(brief, output, {d.id: d for d in docs})
     _fail_if_lost(brief.calls)
-
-
-def _stop_if_every_document_failed(result: Any, consequence: str) -> None:
-    """A stage whose every input failed stops the run: later stages would work on nothing."""
-    s = result.summary
-    if s.documents and s.failed_documents == s.documents:
-        first = next(d.error for d in result.documents if d.error)
-        raise ModelCallError(
-            f"all {s.documents} documents failed extraction, {consequence}; first: {first}"
-        )
 
 
 def _fail_if_lost(calls: list[Any], failed_docs: int = 0, docs: int = 0) -> None:
@@ -413,41 +395,50 @@ def _fail_if_lost(calls: list[Any], failed_docs: int = 0, docs: int = 0) -> None
     if lost:
         parts.append(f"{len(lost)} of {len(calls)} model calls failed")
     for c in lost[:5]:
-        log.warning("%s: %s", c.label, c.error)
+        log.warning("%s", c.error if c.error.startswith(c.label) else f"{c.label}: {c.error}")
     raise IncompleteRun(f"incomplete run: {', '.join(parts)} (every reason is in the output)")
 
 
 @app.command("check-brief")
 def check_brief_cmd(
     brief_file: Annotated[
-        Path, typer.Argument(help="a brief JSON (from `brief -o x.json`, possibly edited)")
+        Path, PathArgument(help="a brief JSON (from `brief -o x.json`, possibly edited)")
     ],
+    docs: Annotated[
+        list[Path] | None,
+        PathArgument(help="the source documents (default: those beside the brief)"),
+    ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help=".md, .html or .json")
+        Path | None, PathOption("--output", "-o", help=".md, .html or .json")
     ] = None,
 ) -> None:
     """Re-run the brief checks on a brief JSON, e.g. after editing it by hand. No model needed."""
     from verifier.fileio import load_model
     from verifier.pipeline.brief_checks import check_brief
-    from verifier.pipeline.documents import load_documents
+    from verifier.pipeline.documents import brief_source_documents
     from verifier.schemas import Brief
 
-    _check_output_suffix(output)
+    _check_output(output, BRIEF_OUT, [brief_file, *(docs or [])])
     brief = check_brief(load_model(brief_file, Brief, "brief"))
-    paths = [Path(s.path) for s in brief.sources if s.path and Path(s.path).exists()]
-    documents = {d.id: d for d in load_documents(paths)} if paths else {}
-    _emit_brief(brief, output, documents)
+    _emit_brief(brief, output, brief_source_documents(brief, brief_file, docs or []))
 
 
-def _check_output_suffix(output: Path | None) -> None:
-    if output is not None and output.suffix.lower() not in (".md", ".html", ".htm", ".json"):
-        raise InputError(f"{output}: output must end in .md, .html or .json")
+JSON_OUT = (".json",)
+BRIEF_OUT = (".md", ".html", ".htm", ".json")
+
+
+def _check_output(output: Path | None, suffixes: tuple[str, ...], inputs: list[Path]) -> None:
+    """Fail before any work: an output with the wrong suffix, over an input, or not a file."""
+    from verifier.fileio import check_output
+
+    if output is not None:
+        check_output(output, suffixes, inputs)
 
 
 def _emit_brief(brief: Any, output: Path | None, documents: dict[str, Any]) -> None:
     from verifier.fileio import dump_model, write_atomic
     from verifier.render.brief import brief_html, brief_markdown
-    from verifier.render.display import emit_json, err
+    from verifier.render.display import emit_json, err, printable
 
     suffix = output.suffix.lower() if output else ".md"
     if suffix == ".json":
@@ -460,7 +451,7 @@ def _emit_brief(brief: Any, output: Path | None, documents: dict[str, Any]) -> N
         emit_json(text)
     else:
         write_atomic(output, text)
-        err.print(f"wrote {output}", highlight=False)
+        err.print(f"wrote {printable(output)}")
     v = brief.verification
     flags = ", ".join(f"{k} {n}" for k, n in v.flags.items()) or "none"
     err.print(
@@ -514,12 +505,13 @@ def _metric_json(metrics: dict[str, Any]) -> dict[str, Any]:
 def score_cmd(
     pred: Annotated[
         Path,
-        typer.Option("--pred", help="predictions: extract output, claims file(s) or a run record"),
+        PathOption("--pred", help="predictions: extract output, claims file(s) or a run record"),
     ],
-    gold: Annotated[Path, typer.Option("--gold", help="gold folder (evals/gold)")],
-    docs: Annotated[Path, typer.Option("--docs", help="source documents the claims quote")] = Path(
-        "seeds"
-    ),
+    gold: Annotated[Path, PathOption("--gold", help="gold folder (evals/gold)")],
+    docs: Annotated[
+        Path | None,
+        PathOption("--docs", help="source documents the claims quote (default: the seeds)"),
+    ] = None,
     groups: Annotated[
         Path | None,
         typer.Option(
@@ -531,18 +523,13 @@ def score_cmd(
     fail_under: Gates = None,
 ) -> None:
     """Score any prediction file or folder against gold labels (made here or elsewhere)."""
-    import json
-
-    from verifier.evaluation.gold import load_gold
-    from verifier.evaluation.metrics import score
+    from verifier import api
     from verifier.evaluation.suites import check_gates, parse_gates
-    from verifier.pipeline.claimfiles import load_groups, load_predictions
-    from verifier.pipeline.documents import load_documents
+    from verifier.fileio import dump_json
+    from verifier.pipeline.claimfiles import load_groups
     from verifier.render.display import out
 
     gates = parse_gates(fail_under or [])
-    documents = {d.id: d for d in load_documents([docs])}
-    gold_docs, gold_groups = load_gold(gold, {k: d.text for k, d in documents.items()})
     if groups is None and pred.is_file() and pred.suffix.lower() == ".json":
         try:
             pred_groups = load_groups(pred)  # a brief carries its groups
@@ -550,12 +537,12 @@ def score_cmd(
             pred_groups = None
     else:
         pred_groups = load_groups(groups) if groups is not None else None
-    report = score(load_predictions(pred), gold_docs, documents, pred_groups, gold_groups)
+    report = api.score(pred, gold, docs, pred_groups=pred_groups)
     if as_json:
         data = _metric_json(report.metrics)
         data["per_document"] = report.per_document
         data["unscored_documents"] = report.unscored_documents
-        typer.echo(json.dumps(data, indent=2))
+        typer.echo(dump_json(data))
     else:
         out.print(_metrics_table(report.metrics, f"{pred} vs {gold}"))
     for w in report.warnings:
@@ -566,7 +553,10 @@ def score_cmd(
 @app.command("eval")
 def eval_cmd(
     suite_file: Annotated[
-        Path | None, typer.Option("--suite", help="suite YAML (default: the seed suite)")
+        str | None,
+        typer.Option(
+            "--suite", help="suite name (see `verifier suites`) or YAML file; default: seeds"
+        ),
     ] = None,
     models: Annotated[
         list[str] | None, typer.Option("--model", "-m", help="model(s) to evaluate; repeatable")
@@ -585,45 +575,37 @@ def eval_cmd(
             "(default: yes for live runs, no for --offline replays; a saved replay is marked)"
         ),
     ] = None,
+    runs: Annotated[
+        Path | None, typer.Option("--runs", help="folder for run records (default: the suite's)")
+    ] = None,
 ) -> None:
     """Extract the suite with each model, score it against gold and save a run record."""
-    import json
-
-    from verifier.evaluation.suites import (
-        DEFAULT_SUITE,
-        check_gates,
-        load_suite,
-        parse_gates,
-        run_eval,
-        save_run,
-    )
+    from verifier import api
+    from verifier.evaluation.suites import check_gates, parse_gates
+    from verifier.fileio import dump_json
     from verifier.render.display import err, out, progress
 
     gates = parse_gates(fail_under or [])
-    suite = load_suite(suite_file or DEFAULT_SUITE)
-    chosen = models or ([state.overrides["model"]] if "model" in state.overrides else suite.models)
+    suite = api.load_suite(suite_file, runs)
+    configured = state.settings()
+    # -m on eval, else the model from the global flag, VERIFIER_MODEL or --config, else the
+    # suite's own list.
+    chosen = models or (
+        [configured.model] if "model" in configured.model_fields_set else suite.models
+    )
     results = []
     for model in chosen:
         extra: dict[str, Any] = {"model": model}
-        cassette = suite.cassette_for(model)
         if record_suite:
+            cassette = suite.cassette_for(model)
             if cassette is None:
                 raise InputError(f"{suite.path}: the suite names no cassette to record into")
             extra |= {"cassette": cassette, "record": True, "refresh": True}
-        elif (
-            state.overrides.get("offline")
-            and "cassette" not in state.overrides
-            and cassette
-            and cassette.exists()
-        ):
-            extra["cassette"] = cassette
         settings = state.settings(**extra)
         with progress(f"eval {model}", len(suite.documents)) as advance:
-            run = run_eval(
-                suite, settings, concurrency=concurrency, on_done=advance, strategy=strategy
-            )
+            run = api.evaluate(suite, settings, strategy, None, concurrency, advance)
         keep = save if save is not None else not run.replay
-        path = save_run(run, suite.runs) if keep and run.complete else None
+        path = api.save_run(run, suite.runs) if keep and run.complete else None
         if run.replay and path is None and save is None and not as_json:
             err.print(
                 "replayed, not a live run: run record not saved (--save keeps it, marked)",
@@ -645,7 +627,7 @@ def eval_cmd(
             {**_metric_json(r.metrics), "model": r.model, "run_record": str(p) if p else None}
             for r, p in results
         ]
-        typer.echo(json.dumps(payload[0] if len(payload) == 1 else {"runs": payload}, indent=2))
+        typer.echo(dump_json(payload[0] if len(payload) == 1 else {"runs": payload}))
     incomplete = [r for r, _ in results if not r.complete]
     if incomplete:
         from verifier.errors import IncompleteRun
@@ -662,15 +644,28 @@ def eval_cmd(
         check_gates(run.metrics, gates, run.model)
 
 
+@app.command("suites")
+def suites_cmd() -> None:
+    """List the evaluation suites (built-in and from plugins) and their files."""
+    from verifier.render.display import out
+    from verifier.suites import DEFAULT_SUITE, SUITES
+
+    for name, src in SUITES.items():
+        tag = " [default]" if name == DEFAULT_SUITE else ""
+        line = f"{name:<14} {src.description}{tag} ({src.path})"
+        out.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
 RunPaths = Annotated[
-    list[Path] | None, typer.Argument(help="run records or folders (default: evals/runs)")
+    list[Path] | None,
+    PathArgument(help="run records or folders (default: the seed suite's runs)"),
 ]
 
 
 def _runs(paths: list[Path] | None) -> list[Any]:
-    from verifier.evaluation.suites import DEFAULT_SUITE, load_runs
+    from verifier.evaluation.suites import default_runs_dir, load_runs
 
-    return load_runs(paths or [DEFAULT_SUITE.parent.parent / "runs"])
+    return load_runs(paths or [default_runs_dir()])
 
 
 @app.command("leaderboard")
@@ -682,18 +677,17 @@ def leaderboard_cmd(
     as_json: AsJson = False,
 ) -> None:
     """Compare models across run records: one row per model and suite."""
-    import json
-
     from rich.table import Table
 
     from verifier.evaluation.suites import latest_per_model
-    from verifier.render.display import out
+    from verifier.fileio import dump_json
+    from verifier.render.display import out, printable
     from verifier.render.report import leaderboard_rows, metric_names
 
     runs = _runs(paths)
     rows = leaderboard_rows(runs if all_runs else latest_per_model(runs))
     if as_json:
-        typer.echo(json.dumps(rows, indent=2, default=str))
+        typer.echo(dump_json(rows))
         return
     # Models as columns, metrics as rows: readable in a narrow terminal, best model first.
     chosen = {r.run_id: r for r in runs}
@@ -702,7 +696,8 @@ def leaderboard_cmd(
     for row in rows:
         mark = " (baseline)" if row.get("baseline") else ""
         when = f"{row['date']} replay" if row["replay"] else row["date"]
-        t.add_column(f"{row['model']}{mark}\n{row['suite']} · {when}", no_wrap=True)
+        head = f"{row['model']}{mark}\n{row['suite']} · {when}"
+        t.add_column(printable(head, one_line=False), no_wrap=True)
     for name in metric_names([chosen[r["run_id"]] for r in rows]):
         cells = []
         for row in rows:
@@ -729,52 +724,55 @@ def leaderboard_cmd(
 
 @app.command("compare")
 def compare_cmd(
-    run_a: Annotated[Path, typer.Argument(help="baseline run record")],
-    run_b: Annotated[Path, typer.Argument(help="candidate run record")],
+    run_a: Annotated[Path, PathArgument(help="baseline run record")],
+    run_b: Annotated[Path, PathArgument(help="candidate run record")],
     as_json: AsJson = False,
 ) -> None:
     """Per-metric difference between two runs, and the gold claims gained or lost."""
-    import json
-
     from rich.table import Table
+    from rich.text import Text
 
     from verifier.evaluation.suites import compare_runs, load_runs
-    from verifier.render.display import out
+    from verifier.fileio import dump_json
+    from verifier.render.display import out, printable
 
     a, b = load_runs([run_a]), load_runs([run_b])
     diff = compare_runs(a[0], b[0])
     if as_json:
-        typer.echo(json.dumps(diff, indent=2))
+        typer.echo(dump_json(diff))
         return
-    t = Table(title=f"{diff['a']} → {diff['b']}")
+    t = Table(title=printable(f"{diff['a']} → {diff['b']}"))
     for col in ("metric", "A", "B", "Δ"):
         t.add_column(col)
     fmt = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
     for name, m in diff["metrics"].items():
         d = m["delta"]
         colour = "" if not d else "green" if d > 0 else "red"
-        t.add_row(name, fmt(m["a"]), fmt(m["b"]), f"[{colour}]{d:+.3f}[/]" if d else fmt(d))
+        t.add_row(
+            printable(name), fmt(m["a"]), fmt(m["b"]), Text(f"{d:+.3f}", colour) if d else fmt(d)
+        )
     out.print(t)
-    out.print(f"gold claims gained: {', '.join(diff['gained']) or 'none'}")
-    out.print(f"gold claims lost:   {', '.join(diff['lost']) or 'none'}")
+    out.print(printable(f"gold claims gained: {', '.join(diff['gained']) or 'none'}"))
+    out.print(printable(f"gold claims lost:   {', '.join(diff['lost']) or 'none'}"))
 
 
 @app.command("report")
 def report_cmd(
     paths: RunPaths = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write")] = Path(
+    output: Annotated[Path, PathOption("--output", "-o", help="HTML file to write")] = Path(
         "report.html"
     ),
     gold: Annotated[
-        Path | None, typer.Option("--gold", help="gold folder, to show gold claim text")
+        Path | None, PathOption("--gold", help="gold folder, to show gold claim text")
     ] = None,
 ) -> None:
     """A self-contained HTML report: leaderboard, metric bars with CIs, per-document, per-claim."""
     from verifier.evaluation.suites import latest_per_model
     from verifier.fileio import write_atomic
-    from verifier.render.display import err
+    from verifier.render.display import err, printable
     from verifier.render.report import report_html
 
+    _check_output(output, (".html", ".htm"), [*(paths or []), *([gold] if gold else [])])
     runs = _runs(paths)
     if not paths:
         runs = latest_per_model(runs)
@@ -784,10 +782,66 @@ def report_cmd(
 
         gold_docs, _ = load_gold(gold)
     write_atomic(output, report_html(runs, gold_docs))
-    err.print(f"wrote {output} ({len(runs)} runs)", highlight=False)
+    err.print(f"wrote {printable(output)} ({len(runs)} runs)")
+
+
+def _one_line(e: BaseException) -> str:
+    """An error message as one line of text: a file name cannot add lines or colours."""
+    from verifier.render.display import printable
+
+    return printable(str(e))
+
+
+class _OneLineFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        from verifier.render.display import printable
+
+        return printable(super().format(record))
 
 
 RESUME_HINT = "interrupted; finished calls are cached, run again to resume"
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Move global options given after the command to before it: `eval --offline --json`.
+
+    An option the command defines itself (eval's `--model`) stays with the command.
+    """
+    group = typer.main.get_command(app)
+    takes_value = {
+        opt: not p.is_flag
+        for p in group.params
+        if p.param_type_name == "option"
+        for opt in (*p.opts, *p.secondary_opts)
+    }
+    i, cmd = 0, group
+    while i < len(args) and args[i] in takes_value:  # global options already in front
+        i += 2 if takes_value[args[i]] else 1
+    lead = i
+    while i < len(args) and hasattr(cmd, "commands"):  # the (sub)command path
+        sub = cmd.commands.get(args[i])
+        if sub is None:
+            return args
+        cmd, i = sub, i + 1
+    own = {o for p in cmd.params for o in (*p.opts, *p.secondary_opts)}
+    hoisted: list[str] = []
+    rest: list[str] = []
+    tail = args[i:]
+    j = 0
+    while j < len(tail):
+        tok = tail[j]
+        if tok == "--":
+            rest.extend(tail[j:])
+            break
+        name = tok.split("=", 1)[0]
+        if name in takes_value and name not in own:
+            n = 2 if takes_value[name] and "=" not in tok else 1
+            hoisted.extend(tail[j : j + n])
+            j += n
+            continue
+        rest.append(tok)
+        j += 1
+    return args[:lead] + hoisted + args[lead:i] + rest
 
 
 def main() -> None:
@@ -797,13 +851,13 @@ def main() -> None:
     # SIGTERM unwinds like Ctrl-C, so a started llama.cpp server is stopped, not orphaned.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
-        app()
+        app(args=hoist_global_options(sys.argv[1:]), prog_name="verifier")
     except VerifierError as e:
         if state.verbose:  # -v adds the traceback, never changes the exit code
             import traceback
 
             traceback.print_exc()
-        typer.echo(f"error: {e}", err=True)
+        typer.echo(f"error: {_one_line(e)}", err=True)
         sys.exit(e.exit_code)
     except KeyboardInterrupt:
         typer.echo(RESUME_HINT, err=True)
@@ -816,6 +870,7 @@ def main() -> None:
         if state.verbose:
             raise
         typer.echo(
-            f"internal error: {type(e).__name__}: {e} (run with --verbose for details)", err=True
+            f"internal error: {type(e).__name__}: {_one_line(e)} (run with --verbose for details)",
+            err=True,
         )
         sys.exit(70)

@@ -805,6 +805,10 @@ def _group_ratios(
             out.update((a, b) for k, a in enumerate(members) for b in members[k + 1 :])
         return out
 
+    # A canonical order (member ids, then label), so that matching, ties included, never
+    # depends on the order of groups in a file or of claims in a group.
+    pred_sets.sort(key=lambda x: (sorted(x[0]), x[1].label.value))
+    gold_sets.sort(key=lambda x: (sorted(x[0]), x[1].label.value))
     gold_pairs = pairs_of(s for s, _ in gold_sets)
     pred_pairs = pairs_of(s for s, _ in pred_sets)
     units = sorted(gold_pairs | pred_pairs)
