@@ -22,17 +22,6 @@ from verifier.models.local import (
 )
 from verifier.settings import Settings
 
-PROVIDER_KEYS = {
-    "openai": "OPENAI_API_KEY",
-    "anthropic": "ANTHROPIC_API_KEY",
-    "gemini": "GEMINI_API_KEY",
-    "mistral": "MISTRAL_API_KEY",
-    "groq": "GROQ_API_KEY",
-    "openrouter": "OPENROUTER_API_KEY",
-    "together_ai": "TOGETHERAI_API_KEY",
-    "azure": "AZURE_API_KEY",
-}
-
 
 def describe_models(settings: Settings, check: bool = True) -> bool:
     """Print what is configured and available; with `check`, run each local model once.
@@ -67,12 +56,17 @@ def describe_models(settings: Settings, check: bool = True) -> bool:
             status,
         )
     console.print(t)
-    k = Table(title="hosted providers (litellm)")
-    k.add_column("provider")
-    k.add_column("key variable")
-    k.add_column("set")
-    for provider, var in PROVIDER_KEYS.items():
-        k.add_row(provider, var, "yes" if os.environ.get(var) else "no")
+    from verifier.models.providers import PROVIDERS
+
+    k = Table(title="model providers (built in and from plugins)")
+    for col in ("provider", "model strings", "key variable", "set"):
+        k.add_column(col, overflow="fold")
+    for name, p in PROVIDERS.items():
+        if name == "local":
+            continue
+        var = p.key_env or "-"
+        is_set = "-" if p.key_env is None else "yes" if os.environ.get(p.key_env) else "no"
+        k.add_row(name, ", ".join(f"{x}/MODEL" for x in p.prefixes), var, is_set)
     console.print(k)
     return healthy
 
