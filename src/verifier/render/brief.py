@@ -24,7 +24,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -32,15 +31,15 @@ from markupsafe import Markup
 
 from verifier.schemas import Brief, BriefSentence, Claim, Flag, SourceRef, Verdict
 
-TEMPLATES = Path(__file__).parent / "templates"
 MISSING_LABEL = "?"
 
 
 @cache
 def environment() -> jinja2.Environment:
-    """The Jinja2 environment for every HTML template in `verifier/templates` (autoescaped)."""
+    """The Jinja2 environment for the HTML templates in `verifier/render/templates` (package
+    data, read through importlib.resources; autoescaped)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=jinja2.PackageLoader("verifier", "render/templates"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
