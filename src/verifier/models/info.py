@@ -20,6 +20,7 @@ from verifier.models.local import (
     server_up,
     tiny_completion,
 )
+from verifier.models.providers import PROVIDERS
 from verifier.settings import Settings
 
 
@@ -56,17 +57,23 @@ def describe_models(settings: Settings, check: bool = True) -> bool:
             status,
         )
     console.print(t)
-    from verifier.models.providers import PROVIDERS
-
-    k = Table(title="model providers (built in and from plugins)")
-    for col in ("provider", "model strings", "key variable", "set"):
+    k = Table(title="providers (verifier.providers registry; key values never shown)")
+    for col in ("provider", "model string", "mode", "endpoint", "key variable"):
         k.add_column(col, overflow="fold")
     for name, p in PROVIDERS.items():
-        if name == "local":
-            continue
-        var = p.key_env or "-"
-        is_set = "-" if p.key_env is None else "yes" if os.environ.get(p.key_env) else "no"
-        k.add_row(name, ", ".join(f"{x}/MODEL" for x in p.prefixes), var, is_set)
+        prefix = f"{p.prefixes[0]}/MODEL" if p.prefixes else "local, local:NAME"
+        base = next((f"{v} (set)" for v in p.base_env if os.environ.get(v)), None)
+        endpoint = (
+            base
+            or p.default_base
+            or (f"{p.base_env[0]} (required)" if p.base_env else "embedded server")
+        )
+        if p.key_env is None:
+            key = "none"
+        else:
+            state = "set" if os.environ.get(p.key_env) else "not set"
+            key = f"{p.key_env} ({state}{'' if p.key_required else ', optional'})"
+        k.add_row(name, prefix, p.mode, endpoint, key)
     console.print(k)
     return healthy
 

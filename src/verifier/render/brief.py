@@ -29,8 +29,18 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from verifier.schemas import Brief, BriefSentence, Claim, Flag, SourceRef, Verdict
+from verifier.schemas import (
+    Brief,
+    BriefSentence,
+    Claim,
+    Flag,
+    GroupLabel,
+    SourceRef,
+    Verdict,
+)
 
+#: A section with more sentences than this is collapsed in HTML (<details>), never cut.
+COLLAPSE_OVER = 12
 MISSING_LABEL = "?"
 
 
@@ -154,13 +164,70 @@ def _flag_kind(flag: Flag) -> str:
 # --------------------------------------------------------------------------- markdown
 
 
+_MD_SPECIAL = re.compile(r"[\\`*\[\]<>&]")
+_MD_ENTITY = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
+def _md(text: object) -> str:
+    """Data (model or file text) as inert Markdown: no raw HTML, links, images or new blocks."""
+    flat = " ".join(str(text).split())  # a newline in data must not start a heading or list
+    return _MD_SPECIAL.sub(lambda m: _MD_ENTITY.get(m.group(0)) or "\\" + m.group(0), flat)
+
+
 def _md_sentence(s: BriefSentence, ix: _Index) -> str:
-    cites = " ".join(f"[{_label(c, ix)}]" for c in s.cites)
-    return f"{s.text} {cites}".rstrip()
+    cites = " ".join(f"[{_md(_label(c, ix))}]" for c in s.cites)
+    return f"{_md(s.text)} {cites}".rstrip()
 
 
 def _md_flags(flags: list[Flag], indent: str) -> list[str]:
-    return [f"{indent}- ⚠ {_flag_kind(f)}: {f.detail}".rstrip(": ") for f in flags]
+    return [f"{indent}- ⚠ {_flag_kind(f)}: {_md(f.detail)}".rstrip(": ") for f in flags]
+
+
+#: Columns of the side-by-side table of a dispute (or agreement) sentence's figures.
+FIGURE_COLUMNS = ("Figure", "What it counts", "Qualifier", "Certainty", "Source", "Time", "Claim")
+
+
+def figure_rows(s: BriefSentence, brief: Brief, ix: _Index) -> list[dict[str, Any]]:
+    """One row per figure of the group a code-built sentence presents, side by side: the
+    figure, what it counts, its qualifier, how firmly it is put, who gives it, when, and the
+    claim. A member without a figure gets one row with its statement in "What it counts"."""
+    if not s.group:
+        return []
+    group = next((g for g in brief.groups if g.id == s.group), None)
+    if group is None or not (
+        group.label == GroupLabel.contested or any(m.measures for m in group.members)
+    ):
+        return []
+    rows = []
+    for m in group.members:
+        claim = ix.claims.get(m.claim_id)
+        cite = ix.cites.get(m.claim_id)
+        base = {"source": m.attributed_to, "label": _label(m.claim_id, ix),
+                "href": f"#{cite.anchor}" if cite and cite.anchor else None,
+                "time": (claim.time_ref if claim else None) or "—"}  # fmt: skip
+        if not m.measures:
+            rows.append({**base, "figure": "—", "counts": claim.text if claim else "",
+                         "qualifier": "—", "certainty": m.certainty.value})  # fmt: skip
+        for f in m.measures:
+            certainty = f.stance if f.stance.startswith("speculat") else m.certainty.value
+            rows.append({**base, "figure": f.figure, "counts": f.counts,
+                         "qualifier": f.qualifier.replace("_", " "),
+                         "certainty": certainty, "time": f.time or base["time"]})  # fmt: skip
+    return rows
+
+
+def _md_cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(rows: list[dict[str, Any]]) -> list[str]:
+    keys = ("figure", "counts", "qualifier", "certainty", "source", "time", "label")
+    out = ["| " + " | ".join(FIGURE_COLUMNS) + " |", "|" + "---|" * len(FIGURE_COLUMNS)]
+    for r in rows:
+        cells = [_md_cell(r[k]) for k in keys]
+        cells[-1] = f"[{cells[-1]}]"
+        out.append("| " + " | ".join(cells) + " |")
+    return out
 
 
 def brief_markdown(brief: Brief) -> str:
@@ -170,13 +237,16 @@ def brief_markdown(brief: Brief) -> str:
     if brief.headline.flags:
         out += [*_md_flags(brief.headline.flags, ""), ""]
     for sec in brief.sections:
-        out.append(f"## {sec.title}")
+        out.append(f"## {_md(sec.title)}")
         if sec.perspective:
-            out.append(f"*Perspective: {sec.perspective}*")
+            out.append(f"*Perspective: {_md(sec.perspective)}*")
         out.append("")
         for s in sec.sentences:
             out.append(f"- {_md_sentence(s, ix)}")
             out += _md_flags(s.flags, "  ")
+            rows = figure_rows(s, brief, ix)
+            if rows:
+                out += ["", *_md_table(rows), ""]
         if not sec.sentences:
             out.append("*(no sentences)*")
         out.append("")
@@ -197,8 +267,8 @@ def brief_markdown(brief: Brief) -> str:
             out.append("  - (none)")
         for key, val in values.items():
             name = ix.describe_source(key) if title == "source" else key
-            out.append(f"  - {name}: {_share_text(val, shares)}")
-    missing = "; ".join(v.missing_perspectives) or "none"
+            out.append(f"  - {_md(name)}: {_share_text(val, shares)}")
+    missing = _md("; ".join(v.missing_perspectives) or "none")
     out.append(f"- Missing perspectives: {missing}")
     if v.brief_flags:
         out.append("- Brief-level flags:")
@@ -207,12 +277,12 @@ def brief_markdown(brief: Brief) -> str:
 
     out += ["## Sources", ""]
     for s in ix.sources:
-        parts = [f"**{ix.labels[s.id]}**", s.title or "(untitled)"]
+        parts = [f"**{_md(ix.labels[s.id])}**", _md(s.title or "(untitled)")]
         if s.outlet:
-            parts.append(s.outlet)
+            parts.append(_md(s.outlet))
         if s.perspective:
-            parts.append(f"perspective: {s.perspective}")
-        out.append(f"- {' — '.join(parts)} (`{s.id}`)")
+            parts.append(f"perspective: {_md(s.perspective)}")
+        out.append(f"- {' — '.join(parts)} ({_md(s.id)})")
     out.append("")
 
     order = {s.id: i for i, s in enumerate(ix.sources)}
@@ -227,11 +297,11 @@ def brief_markdown(brief: Brief) -> str:
         for cid in cited:
             c = ix.claims.get(cid)
             if c is None:
-                out.append(f"- [{_label(cid, ix)}] not in the brief's claims")
+                out.append(f"- [{_md(_label(cid, ix))}] not in the brief's claims")
                 continue
             out.append(
-                f"- [{_label(cid, ix)}] {c.text} — {c.attributed_to}; "
-                f"{c.certainty.value}; quote: “{c.quote}”"
+                f"- [{_md(_label(cid, ix))}] {_md(c.text)} — {_md(c.attributed_to)}; "
+                f"{c.certainty.value}; quote: “{_md(c.quote)}”"
                 + (" (quote not located)" if c.start is None else "")
             )
         out.append("")
@@ -387,7 +457,7 @@ def _chart(brief: Brief, ix: _Index) -> dict[str, Any]:
     }
 
 
-def _sentence_view(s: BriefSentence, ix: _Index) -> dict[str, Any]:
+def _sentence_view(s: BriefSentence, ix: _Index, brief: Brief | None = None) -> dict[str, Any]:
     cites = []
     for cid in s.cites:
         c = ix.cites[cid]
@@ -398,6 +468,7 @@ def _sentence_view(s: BriefSentence, ix: _Index) -> dict[str, Any]:
         "text": s.text,
         "cites": cites,
         "supported": s.supported,
+        "rows": figure_rows(s, brief, ix) if brief is not None else [],
         "flags": [
             {"kind": f.kind.value, "name": f.kind.value.replace("_", " "), "detail": f.detail}
             for f in s.flags
@@ -489,7 +560,7 @@ def brief_html(brief: Brief, source_texts: dict[str, str]) -> str:
             "kind": sec.kind.value,
             "title": sec.title,
             "perspective": sec.perspective,
-            "sentences": [_sentence_view(s, ix) for s in sec.sentences],
+            "sentences": [_sentence_view(s, ix, brief) for s in sec.sentences],
         }
         for sec in brief.sections
     ]
@@ -503,6 +574,8 @@ def brief_html(brief: Brief, source_texts: dict[str, str]) -> str:
         "v": v,
         "flags": sorted((k, n) for k, n in v.flags.items()),
         "flag_total": sum(v.flags.values()),
+        "columns": FIGURE_COLUMNS,
+        "collapse_over": COLLAPSE_OVER,
         "brief_flags": [
             {"name": f.kind.value.replace("_", " "), "detail": f.detail} for f in v.brief_flags
         ],
