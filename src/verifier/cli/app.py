@@ -569,8 +569,12 @@ def eval_cmd(
     as_json: AsJson = False,
     fail_under: Gates = None,
     save: Annotated[
-        bool, typer.Option(help="save the run record in the suite's runs folder")
-    ] = True,
+        bool | None,
+        typer.Option(
+            help="save the run record in the suite's runs folder "
+            "(default: yes for live runs, no for --offline replays; a saved replay is marked)"
+        ),
+    ] = None,
     runs: Annotated[
         Path | None, typer.Option("--runs", help="folder for run records (default: the suite's)")
     ] = None,
@@ -600,7 +604,13 @@ def eval_cmd(
         settings = state.settings(**extra)
         with progress(f"eval {model}", len(suite.documents)) as advance:
             run = api.evaluate(suite, settings, strategy, None, concurrency, advance)
-        path = api.save_run(run, suite.runs) if save and run.complete else None
+        keep = save if save is not None else not run.replay
+        path = api.save_run(run, suite.runs) if keep and run.complete else None
+        if run.replay and path is None and save is None and not as_json:
+            err.print(
+                "replayed, not a live run: run record not saved (--save keeps it, marked)",
+                highlight=False,
+            )
         results.append((run, path))
         if not as_json:
             out.print(_metrics_table(run.metrics, f"{suite.name} · {model}"))
@@ -685,7 +695,8 @@ def leaderboard_cmd(
     t.add_column("metric", no_wrap=True, min_width=12)
     for row in rows:
         mark = " (baseline)" if row.get("baseline") else ""
-        head = f"{row['model']}{mark}\n{row['suite']} · {row['date']}"
+        when = f"{row['date']} replay" if row["replay"] else row["date"]
+        head = f"{row['model']}{mark}\n{row['suite']} · {when}"
         t.add_column(printable(head, one_line=False), no_wrap=True)
     for name in metric_names([chosen[r["run_id"]] for r in rows]):
         cells = []
