@@ -19,7 +19,7 @@ from verifier.pipeline.documents import load_documents
 from verifier.schemas import RunRecord
 
 ROOT = Path(__file__).resolve().parents[1]
-CASSETTE = ROOT / "tests" / "cassettes" / "seeds-local.yaml"
+CASSETTE = ROOT / "evals" / "cassettes" / "seeds-local.yaml"
 
 
 @pytest.mark.parametrize(
@@ -83,7 +83,7 @@ def _suite(tmp_path: Path) -> Path:
         "name: seeds\n"
         f"documents: {ROOT / 'seeds'}\n"
         f"gold: {ROOT / 'evals' / 'gold'}\n"
-        f"cassette: {ROOT / 'tests' / 'cassettes'}/seeds-{{model}}.yaml\n"
+        f"cassette: {ROOT / 'evals' / 'cassettes'}/seeds-{{model}}.yaml\n"
         "runs: runs\n"
         "models: [local]\n"
         "vocabulary: [desertion]\n",
