@@ -34,7 +34,7 @@ class ExtractionStrategy(Protocol):
 STRATEGIES: Registry[ExtractionStrategy] = Registry(
     "extraction strategy",
     "verifier.strategies",
-    ("verifier.strategies.single_pass",),
+    ("verifier.strategies.single_pass", "verifier.strategies.staged"),
 )
 
 DEFAULT_STRATEGY = "single-pass"
