@@ -69,7 +69,9 @@ def test_cli_record_run_leaves_no_key_anywhere(fault_server, tmp_path):
         text=True,
         timeout=60,
     )
-    assert proc.returncode == 0, proc.stderr
+    # One document's call failed for good: the run says so and exits 4 (-v changes nothing).
+    assert proc.returncode == 4, proc.stderr
+    assert "error: incomplete run: 1 of 4 documents failed" in proc.stderr
     # The key was really in play: the server saw it, and echoed it back once.
     assert all(h.get("authorization") == f"Bearer {FAKE_KEY}" for h in fault_server.headers_seen)
     assert fault_server.faults_served() == {"ok": 3, "401_echo": 1}

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 
 class VerifierError(Exception):
     """Base for every expected failure; anything else is a bug and gets a traceback."""
@@ -39,7 +44,21 @@ class ModelOutputError(VerifierError):
     exit_code = 4
 
 
+class IncompleteRun(VerifierError):
+    """Documents or model calls were lost for good: the output says which, this says how many."""
+
+    exit_code = 4
+
+
 class GateFailed(VerifierError):
     """A --fail-under threshold was not met."""
 
     exit_code = 5
+
+
+def first_validation_error(err: ValidationError) -> str:
+    """The first problem pydantic found, in one line: `where: what (and N more)`."""
+    e = err.errors()[0]
+    where = ".".join(str(p) for p in e["loc"]) or "top level"
+    more = f" (and {err.error_count() - 1} more)" if err.error_count() > 1 else ""
+    return f"{where}: {e['msg']}{more}"

@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from verifier.errors import InputError
+from verifier.errors import InputError, first_validation_error
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -36,13 +36,6 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def _first_error(err: ValidationError) -> str:
-    e = err.errors()[0]
-    where = ".".join(str(p) for p in e["loc"]) or "top level"
-    more = f" (and {err.error_count() - 1} more)" if err.error_count() > 1 else ""
-    return f"{where}: {e['msg']}{more}"
 
 
 def read_text_file(path: Path, what: str) -> str:
@@ -78,7 +71,7 @@ def load_model(path: Path, model: type[M], what: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as e:
-        raise InputError(f"{path}: not a valid {what}: {_first_error(e)}") from e
+        raise InputError(f"{path}: not a valid {what}: {first_validation_error(e)}") from e
 
 
 def dump_model(obj: BaseModel) -> str:

@@ -173,6 +173,8 @@ class CallRecord(BaseModel):
     cost_usd: float | None = None
     latency_s: float = 0.0
     error: str | None = None
+    #: request parameters the provider refuses (e.g. seed for Anthropic), not sent
+    dropped_params: list[str] = Field(default_factory=list)
 
 
 class ExtractionSummary(BaseModel):
@@ -342,6 +344,12 @@ class RunRecord(BaseModel):
     cost_usd: float | None = None
     cache_hits: int = 0
     calls: int = 0
+    #: calls whose answer was lost for good; a run with any is never saved as valid
+    failed_calls: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return not self.failed_items and not self.failed_calls
 
 
 class FlagKind(StrEnum):

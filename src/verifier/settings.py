@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     seed: int = 1234
     timeout_s: float = 180.0
     transport_retries: int = 4
+    #: model requests in flight at once (chunks, judge calls and brief sections share it)
+    concurrency: int = 1
     backoff_base_s: float = 1.0
     backoff_max_s: float = 30.0
     # The embedded llama.cpp server.

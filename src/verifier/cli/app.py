@@ -187,7 +187,12 @@ def cache_clear() -> None:
 Paths = Annotated[list[Path], typer.Argument(help="files or folders of .txt/.md articles")]
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="write JSON here (atomically)")]
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON to stdout instead of a table")]
-Concurrency = Annotated[int, typer.Option(min=1, help="documents processed at once")]
+Concurrency = Annotated[
+    int,
+    typer.Option(
+        min=1, help="model requests in flight at once (chunks, judge calls, brief sections)"
+    ),
+]
 StrategyOpt = Annotated[
     str | None,
     typer.Option(
@@ -224,7 +229,8 @@ def _extract(
     from verifier.render.display import progress
 
     docs = load_documents(paths)
-    with Gateway(state.settings()) as gw, progress("extracting", len(docs)) as advance:
+    gw = Gateway(state.settings(), concurrency=concurrency)
+    with gw, progress("extracting", len(docs)) as advance:
         result = extract(gw, docs, concurrency=concurrency, on_done=advance, strategy=strategy)
     return result, {d.id: d for d in docs}
 
@@ -247,6 +253,7 @@ def extract_cmd(
         raise ModelOutputError(
             f"all {result.summary.documents} documents failed (errors are in the output)"
         )
+    _fail_if_lost(result.calls, result.summary.failed_documents, result.summary.documents)
 
 
 @app.command("verify")
@@ -284,7 +291,7 @@ def verify_cmd(
     else:
         documents = {d.id: d for d in load_documents(paths)}
         all_claims = [c for d in load_predictions(claims).values() for c in d.claims]
-    gateway = None if no_llm else Gateway(state.settings())
+    gateway = None if no_llm else Gateway(state.settings(), concurrency=concurrency)
     try:
         with progress("verifying", len(all_claims)) as advance:
             verdicts = verify_claims(all_claims, documents, gateway, on_done=advance)
@@ -312,6 +319,7 @@ def verify_cmd(
             "not supported by their source",
             highlight=False,
         )
+    _fail_if_lost(result.calls)
 
 
 @app.command("brief")
@@ -343,7 +351,7 @@ def brief_cmd(
     _check_output_suffix(output)
     docs = load_documents(paths)
     documents = {d.id: d for d in docs}
-    with Gateway(state.settings()) as gw:
+    with Gateway(state.settings(), concurrency=concurrency) as gw:
         if claims is not None:
             all_claims = [c for d in load_predictions(claims).values() for c in d.claims]
         else:
@@ -360,6 +368,22 @@ def brief_cmd(
             brief = write_brief(gw, docs, all_claims, verdicts, groups, on_done=advance)
         brief.calls = list(gw.records)
     _emit_brief(brief, output, documents)
+    _fail_if_lost(brief.calls)
+
+
+def _fail_if_lost(calls: list[Any], failed_docs: int = 0, docs: int = 0) -> None:
+    """After the output is written: a run that lost documents or calls exits non-zero."""
+    from verifier.errors import IncompleteRun
+
+    lost = [c for c in calls if c.error]
+    if not lost and not failed_docs:
+        return
+    parts = [f"{failed_docs} of {docs} documents failed"] if failed_docs else []
+    if lost:
+        parts.append(f"{len(lost)} of {len(calls)} model calls failed")
+    for c in lost[:5]:
+        log.warning("%s: %s", c.label, c.error)
+    raise IncompleteRun(f"incomplete run: {', '.join(parts)} (every reason is in the output)")
 
 
 @app.command("check-brief")
@@ -533,7 +557,7 @@ def eval_cmd(
             run = run_eval(
                 suite, settings, concurrency=concurrency, on_done=advance, strategy=strategy
             )
-        path = save_run(run, suite.runs) if save else None
+        path = save_run(run, suite.runs) if save and run.complete else None
         results.append((run, path))
         if not as_json:
             out.print(_metrics_table(run.metrics, f"{suite.name} · {model}"))
@@ -551,6 +575,18 @@ def eval_cmd(
             for r, p in results
         ]
         typer.echo(json.dumps(payload[0] if len(payload) == 1 else {"runs": payload}, indent=2))
+    incomplete = [r for r, _ in results if not r.complete]
+    if incomplete:
+        from verifier.errors import IncompleteRun
+
+        raise IncompleteRun(
+            "; ".join(
+                f"{r.model}: {len(r.failed_items)} of {len(r.predictions)} documents failed, "
+                f"{r.failed_calls} of {r.calls} model calls failed"
+                for r in incomplete
+            )
+            + " — run record not saved (an incomplete run is not a valid result)"
+        )
     for run, _ in results:
         check_gates(run.metrics, gates, run.model)
 
@@ -682,8 +718,10 @@ def main() -> None:
     try:
         app()
     except VerifierError as e:
-        if state.verbose:
-            raise
+        if state.verbose:  # -v adds the traceback, never changes the exit code
+            import traceback
+
+            traceback.print_exc()
         typer.echo(f"error: {e}", err=True)
         sys.exit(e.exit_code)
     except KeyboardInterrupt:

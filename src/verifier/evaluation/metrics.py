@@ -25,9 +25,9 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from pydantic import BaseModel, Field
-from rapidfuzz import fuzz
-from scipy.optimize import linear_sum_assignment
 
+from verifier.evaluation.assignment import linear_sum_assignment
+from verifier.evaluation.attribution import TOKEN_SIMILARITY, equivalent
 from verifier.schemas import (
     METRIC_NAMES,
     Claim,
@@ -38,26 +38,24 @@ from verifier.schemas import (
     MetricValue,
     Quantity,
 )
+from verifier.text.dates import MONTH
 from verifier.text.quotes import find_quote, normalise
+from verifier.text.words import TOKEN, stem, stopwords
 
 log = logging.getLogger("verifier")
 
 #: A predicted and a gold claim are a match only at or above this similarity.
 MATCH_THRESHOLD = 0.5
-#: Weight of claim-text overlap in the lexical score; the quote overlap gets the rest.
-TEXT_WEIGHT = 0.5
 #: How much numeric disagreement can take off: similarity = lexical × (1 − w·(1 − numeric)).
 NUMERIC_WEIGHT = 0.4
 #: Numeric agreement when only one of the two claims contains numbers.
 NUMERIC_ONE_SIDED = 0.5
 #: Relative tolerance for two numbers (or quantity bounds) to be equal: float noise only.
 NUMBER_REL_TOL = 1e-6
-#: rapidfuzz ratio (0–100) at which two name tokens are the same ("Zelensky"/"Zelenskyy").
-ATTRIBUTION_THRESHOLD = 85.0
+#: How much naming a different source takes off: "X says P" is not "Y says P".
+SOURCE_WEIGHT = 0.1
 #: Jaccard overlap (of gold claim ids) at which a predicted group matches a gold group.
 GROUP_MATCH_THRESHOLD = 0.5
-#: Bonus (× share of agreeing fields) that only decides between exactly tied pairings.
-TIE_BREAK = 1e-9
 BOOTSTRAP_RESAMPLES = 1000
 BOOTSTRAP_SEED = 0
 CONFIDENCE = 0.95
@@ -65,46 +63,46 @@ CONFIDENCE = 0.95
 
 # --------------------------------------------------------------------------- text features
 
-_STOPWORDS_TEXT = (
-    "a an the of to in on at by for from with and or but as is are was were be been being "
-    "has have had it its this that these those which who whom whose than then there their "
-    "they he she his her him them we our us i you your not no into over about also"
+#: Grammatical negation: a claim and its negation must never match ("n't" included).
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|nothing|none|nobody|neither|nor|cannot|without)\b|n[’']t\b", re.I
 )
-_STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
-_NUMBER = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s*(thousand|million|billion|trillion|bn)\b)?"
+#: Month names as written (capitalised, so the modal "may" is not May) and weekday names.
+_DATE_WORD = re.compile(
+    rf"\b(?:{MONTH}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b\.?"
 )
-_MULTIPLIER = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
-
-
-def _stem(word: str) -> str:
-    """Crude plural folding, enough that 'soldiers' meets 'soldier' in a paraphrase."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
 
 
 def content_tokens(text: str) -> frozenset[str]:
-    """Normalised content words and numbers (thousands separators dropped), stopwords removed."""
+    """Stems of the content words and the numbers (separators dropped) of `text`.
+
+    The toolkit's one stemmer and stopword list (`verifier.text.words`).
+    """
+    stop = stopwords()
     out: set[str] = set()
-    for tok in _TOKEN.findall(normalise(text)):
+    for tok in TOKEN.findall(normalise(text)):
         if tok[0].isdigit():
             out.add(tok.replace(",", ""))
-        elif tok not in _STOPWORDS:
-            out.add(_stem(tok))
+        elif tok not in stop:
+            out.add(stem(tok))
     return frozenset(out)
 
 
 def numbers_in(text: str) -> list[float]:
-    """Digit numbers in `text`, scaled by a following 'thousand/million/billion'."""
-    found: list[float] = []
-    for whole, frac, mult in _NUMBER.findall(normalise(text)):
-        value = float(whole.replace(",", "") + (f".{frac}" if frac else ""))
-        found.append(value * _MULTIPLIER.get(mult, 1.0))
-    return found
+    """Every number the text states, digits or words ("two", "1.5 million"), dates and years too."""
+    from verifier.text.quantities import numbers_in as read_numbers
+
+    return sorted(read_numbers(text))
+
+
+def negated(text: str) -> bool:
+    """Whether the text contains a grammatical negation ("not", "no", "never", "n't", …)."""
+    return _NEGATION.search(text) is not None
+
+
+def date_words(text: str) -> frozenset[str]:
+    """Months and weekdays the text names, by their first three letters ("Aug", "Mon")."""
+    return frozenset(m.group(0)[:3] for m in _DATE_WORD.finditer(text))
 
 
 def _close(a: float, b: float) -> bool:
@@ -112,23 +110,15 @@ def _close(a: float, b: float) -> bool:
 
 
 def claim_numbers(claim: Claim) -> list[float]:
-    """The numbers a claim states: from its text, else from its quantities' value/low/high."""
-    nums = numbers_in(claim.text)
-    if not nums:
-        for q in claim.quantities:
-            nums.extend(v for v in (q.value, q.low, q.high) if v is not None)
-    unique: list[float] = []
-    for n in nums:
-        if not any(_close(n, u) for u in unique):
-            unique.append(n)
-    return unique
+    """The numbers a claim's text states (the text is the proposition; quantities are fields)."""
+    return numbers_in(claim.text)
 
 
 def numeric_agreement(a: Sequence[float], b: Sequence[float]) -> float:
     """Share of the two claims' numbers that have an equal number on the other side.
 
     1.0 when neither states a number, `NUMERIC_ONE_SIDED` when only one does, otherwise
-    (|a found in b| + |b found in a|) / (|a| + |b|), so one wrong figure lowers it.
+    (|a found in b| + |b found in a|) / (|a| + |b|).
     """
     if not a and not b:
         return 1.0
@@ -139,6 +129,14 @@ def numeric_agreement(a: Sequence[float], b: Sequence[float]) -> float:
     return hits / (len(a) + len(b))
 
 
+def _both_add(a: Iterable[Any], b: Iterable[Any], same: Callable[[Any, Any], bool]) -> bool:
+    """Each side states something the other lacks: a contradiction, not a vaguer paraphrase."""
+    a, b = list(a), list(b)
+    return any(not any(same(x, y) for y in b) for x in a) and any(
+        not any(same(y, x) for x in a) for y in b
+    )
+
+
 def token_f1(a: frozenset[str], b: frozenset[str]) -> float:
     """Token-set F1 (Dice): 2|a∩b| / (|a|+|b|); 1.0 for two empty sets."""
     if not a and not b:
@@ -146,20 +144,22 @@ def token_f1(a: frozenset[str], b: frozenset[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b))
 
 
-def containment(a: frozenset[str] | tuple[int, int], b: frozenset[str] | tuple[int, int]) -> float:
-    """Overlap over the smaller of two token sets or two [start, end) spans.
+def overlap_over_union(
+    a: frozenset[str] | tuple[int, int], b: frozenset[str] | tuple[int, int]
+) -> float:
+    """|a ∩ b| / |a ∪ b| of two [start, end) spans or two token sets (Jaccard / IoU).
 
-    Quotes differ mostly in granularity (a clause vs its whole sentence), which should not
-    count against a match, so the shorter one being inside the longer one scores 1.
+    Over the union, not the shorter: a quote of the whole document overlaps every gold quote
+    completely, but their union is the whole document, so it scores near 0.
     """
     if isinstance(a, tuple) and isinstance(b, tuple):
         inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
-        shorter = min(a[1] - a[0], b[1] - b[0])
-        return inter / shorter if shorter > 0 else 0.0
+        union = (a[1] - a[0]) + (b[1] - b[0]) - inter
+        return inter / union if union > 0 else 0.0
     assert isinstance(a, frozenset) and isinstance(b, frozenset)
     if not a or not b:
         return 0.0
-    return len(a & b) / min(len(a), len(b))
+    return len(a & b) / len(a | b)
 
 
 # --------------------------------------------------------------------------- matchers
@@ -188,6 +188,9 @@ class SimilarityParts:
     quote: float
     numeric: float
     similarity: float
+    #: why the two texts cannot state one proposition ("numbers", "negation", "dates")
+    conflicts: tuple[str, ...] = ()
+    source: float = 1.0
 
 
 def _span(claim: Claim, document: str | None) -> tuple[int, int] | None:
@@ -202,45 +205,75 @@ def _span(claim: Claim, document: str | None) -> tuple[int, int] | None:
 
 @dataclass(frozen=True)
 class DefaultMatcher:
-    """Deterministic lexical + numeric similarity; needs no model.
+    """Deterministic proposition match; needs no model. Two claims match when they quote the
+    same evidence AND their texts state the same proposition.
 
-    lexical = TEXT_WEIGHT · token_f1(texts) + (1 − TEXT_WEIGHT) · quote_overlap, where
-    quote_overlap is the containment of the two quote spans when both are located, else of
-    their token sets. similarity = lexical · (1 − NUMERIC_WEIGHT · (1 − numeric_agreement)).
+    - quote = span overlap over union of the two located quotes (token Jaccard of the quotes
+      when one is not in the document);
+    - text = token F1 of the two claim texts;
+    - conflicts: the texts' numbers (digits and words), months/weekdays or negation disagree
+      (each side states a figure or date the other lacks, or one is negated) → similarity 0;
+    - numeric = agreement of the texts' numbers when one is only vaguer (a figure left out);
+    - source = 1 when the attributions name the same source, else 1 − `SOURCE_WEIGHT`: "X
+      says P" and "Y says P" are different claims;
+    - similarity = √(text · quote) · (1 − NUMERIC_WEIGHT·(1 − numeric)) · source.
+
+    The geometric mean needs both: a copied quote with unrelated text scores near 0, and so
+    does the right text with a quote of the whole document.
     """
 
     threshold: float = MATCH_THRESHOLD
-    text_weight: float = TEXT_WEIGHT
     numeric_weight: float = NUMERIC_WEIGHT
-    name: str = "lexical-numeric"
+    source_weight: float = SOURCE_WEIGHT
+    name: str = "proposition"
 
-    def parts(self, pred: Claim, gold: Claim, document: str | None = None) -> SimilarityParts:
-        return self._parts(_Features.of(pred, document), _Features.of(gold, document))
+    def parts(
+        self, pred: Claim, gold: Claim, document: str | None = None, outlet: str | None = None
+    ) -> SimilarityParts:
+        return self._parts(_Features.of(pred, document), _Features.of(gold, document), outlet)
 
     def similarity(self, pred: Claim, gold: Claim, document: str | None = None) -> float:
         return self.parts(pred, gold, document).similarity
 
     def similarity_matrix(
-        self, pred: Sequence[Claim], gold: Sequence[Claim], document: str | None
+        self,
+        pred: Sequence[Claim],
+        gold: Sequence[Claim],
+        document: str | None,
+        outlet: str | None = None,
     ) -> np.ndarray:
         pf = [_Features.of(c, document) for c in pred]
         gf = [_Features.of(c, document) for c in gold]
         out = np.zeros((len(pf), len(gf)))
         for i, p in enumerate(pf):
             for j, g in enumerate(gf):
-                out[i, j] = self._parts(p, g).similarity
+                out[i, j] = self._parts(p, g, outlet).similarity
         return out
 
-    def _parts(self, p: _Features, g: _Features) -> SimilarityParts:
+    def _parts(self, p: _Features, g: _Features, outlet: str | None = None) -> SimilarityParts:
         text = token_f1(p.text_tokens, g.text_tokens)
         if p.span is not None and g.span is not None:
-            quote = containment(p.span, g.span)
+            quote = overlap_over_union(p.span, g.span)
         else:
-            quote = containment(p.quote_tokens, g.quote_tokens)
+            quote = overlap_over_union(p.quote_tokens, g.quote_tokens)
         numeric = numeric_agreement(p.numbers, g.numbers)
-        lexical = self.text_weight * text + (1 - self.text_weight) * quote
-        sim = lexical * (1 - self.numeric_weight * (1 - numeric))
-        return SimilarityParts(text, quote, numeric, min(1.0, max(0.0, sim)))
+        conflicts = tuple(
+            name
+            for name, clash in (
+                ("numbers", _both_add(p.numbers, g.numbers, _close)),
+                ("dates", _both_add(p.dates, g.dates, str.__eq__)),
+                ("negation", p.negated != g.negated),
+            )
+            if clash
+        )
+        source = 1.0 if attribution_match(p.attributed_to, g.attributed_to, outlet) else 0.0
+        if conflicts or text <= 0 or quote <= 0:
+            sim = 0.0
+        else:
+            sim = math.sqrt(text * quote)
+            sim *= 1 - self.numeric_weight * (1 - numeric)
+            sim *= 1 - self.source_weight * (1 - source)
+        return SimilarityParts(text, quote, numeric, min(1.0, max(0.0, sim)), conflicts, source)
 
 
 @dataclass(frozen=True)
@@ -248,7 +281,10 @@ class _Features:
     text_tokens: frozenset[str]
     quote_tokens: frozenset[str]
     numbers: tuple[float, ...]
+    dates: frozenset[str]
+    negated: bool
     span: tuple[int, int] | None
+    attributed_to: str
 
     @classmethod
     def of(cls, claim: Claim, document: str | None) -> _Features:
@@ -256,7 +292,10 @@ class _Features:
             content_tokens(claim.text),
             content_tokens(claim.quote),
             tuple(claim_numbers(claim)),
+            date_words(claim.text),
+            negated(claim.text),
             _span(claim, document),
+            claim.attributed_to,
         )
 
 
@@ -311,28 +350,31 @@ def align(
     gold: Sequence[Claim],
     document: str | None = None,
     matcher: Matcher | None = None,
+    outlet: str | None = None,
 ) -> list[AlignedPair]:
     """Optimal one-to-one alignment of one document's claims.
 
     Maximises the total similarity over pairs at or above the matcher's threshold
-    (pairs below it contribute nothing and are dropped), via scipy's linear_sum_assignment.
+    (pairs below it contribute nothing and are dropped), via linear_sum_assignment.
     Claims are put in a canonical order first, so ties break the same way for any input order.
+    `outlet` (the document's outlet) lets "the article" and the outlet's name be one source.
     """
     matcher = matcher or DEFAULT_MATCHER
     po, go = _canonical(pred), _canonical(gold)
     if not po or not go:
         return []
     ps, gs = [pred[i] for i in po], [gold[j] for j in go]
-    sim = np.asarray(matcher.similarity_matrix(ps, gs, document), dtype=float)
+    if isinstance(matcher, DefaultMatcher):
+        raw = matcher.similarity_matrix(ps, gs, document, outlet)
+    else:
+        raw = matcher.similarity_matrix(ps, gs, document)
+    sim = np.asarray(raw, dtype=float)
     if sim.shape != (len(ps), len(gs)):
         raise ValueError(
             f"matcher {matcher.name} returned shape {sim.shape}, expected {(len(ps), len(gs))}"
         )
     sim = np.clip(np.nan_to_num(sim, nan=0.0), 0.0, 1.0)
-    # exact ties (e.g. two claims on one quote differing only in attribution) go to the
-    # pairing whose fields agree, so gold scored against itself is always perfect
-    tie = np.array([[_field_agreement(p, g) for g in gs] for p in ps]) * TIE_BREAK
-    gated = np.where(sim >= matcher.threshold, sim + tie, 0.0)
+    gated = np.where(sim >= matcher.threshold, sim, 0.0)
     rows, cols = linear_sum_assignment(gated, maximize=True)
     pairs = [
         AlignedPair(po[i], go[j], ps[i], gs[j], float(sim[i, j]))
@@ -344,46 +386,10 @@ def align(
 
 # --------------------------------------------------------------------------- field checks
 
-_GENERIC_NAME_TEXT = (
-    "official officials source sources authority authorities expert experts analyst "
-    "analysts report reports spokesperson spokesman spokeswoman government ministry police "
-    "military army forces force residents witnesses witness media statement people "
-    "according said newspaper agency news outlet article state"
-)
-_GENERIC_NAME_WORDS = frozenset(_GENERIC_NAME_TEXT.split())
 
-
-def _name_tokens(name: str) -> list[str]:
-    toks = re.findall(r"[^\W_]+", normalise(name))
-    return [t for t in toks if t not in {"the", "a", "an", "of", "s"}]
-
-
-def _same_token(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    return min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) >= ATTRIBUTION_THRESHOLD
-
-
-def _covered(a: list[str], b: list[str]) -> bool:
-    return all(any(_same_token(x, y) for y in b) for x in a)
-
-
-def attribution_match(pred: str, gold: str) -> bool:
-    """Whether two `attributed_to` strings name the same source.
-
-    Names are normalised (case, punctuation, curly quotes, articles) and compared token by
-    token, tokens being equal at rapidfuzz ratio ≥ ATTRIBUTION_THRESHOLD (spelling variants
-    of length ≥ 4). They match when each covers the other, or when the shorter is covered by
-    the longer and contains a specific word ("Reuters" ~ "Reuters news agency", but
-    "officials" ≁ "Ukrainian officials").
-    """
-    a, b = _name_tokens(pred), _name_tokens(gold)
-    if not a or not b:
-        return not a and not b
-    if _covered(a, b) and _covered(b, a):
-        return True
-    short, long_ = (a, b) if len(set(a)) <= len(set(b)) else (b, a)
-    return _covered(short, long_) and any(t not in _GENERIC_NAME_WORDS for t in short)
+def attribution_match(pred: str, gold: str, outlet: str | None = None) -> bool:
+    """Whether two `attributed_to` strings name the same source (rules in `attribution`)."""
+    return equivalent(pred, gold, outlet)
 
 
 def quantity_match(pred: Quantity, gold: Quantity) -> bool:
@@ -397,16 +403,6 @@ def quantity_match(pred: Quantity, gold: Quantity) -> bool:
     if bp is None or bg is None:
         return bp is None and bg is None and pred.qualifier == gold.qualifier
     return _close(bp[0], bg[0]) and _close(bp[1], bg[1])
-
-
-def _field_agreement(pred: Claim, gold: Claim) -> float:
-    """Share of the four scored fields on which a pair agrees (used only to break ties)."""
-    return (
-        attribution_match(pred.attributed_to, gold.attributed_to)
-        + (pred.certainty == gold.certainty)
-        + (pred.claim_type == gold.claim_type)
-        + (quantities_match(pred.quantities, gold.quantities) is not False)
-    ) / 4
 
 
 def quantities_match(pred: Sequence[Quantity], gold: Sequence[Quantity]) -> bool | None:
@@ -528,6 +524,11 @@ def _doc_text(documents: Mapping[str, str | Document], doc_id: str) -> str | Non
     return d.text if isinstance(d, Document) else d
 
 
+def _doc_outlet(documents: Mapping[str, str | Document], doc_id: str) -> str | None:
+    d = documents.get(doc_id)
+    return d.outlet if isinstance(d, Document) else None
+
+
 def score(
     pred: Mapping[str, DocumentClaims],
     gold: Mapping[str, DocumentClaims],
@@ -585,7 +586,8 @@ def score(
                 warnings.append(f"gold claim id {g.id} is used in {gold_doc[g.id]} and {doc_id}")
             gold_doc.setdefault(g.id, doc_id)
 
-        pairs = align(p_claims, g_claims, text, matcher)
+        outlet = _doc_outlet(documents, doc_id)
+        pairs = align(p_claims, g_claims, text, matcher, outlet)
         c = _DocCounts(n_gold=len(g_claims), n_pred=len(p_claims), matched=len(pairs))
         by_gold = {pair.gold_index: pair for pair in pairs}
         by_pred = {pair.pred_index: pair for pair in pairs}
@@ -602,7 +604,7 @@ def score(
             if pair:
                 p = pair.pred
                 checks = {
-                    "attribution_ok": attribution_match(p.attributed_to, g.attributed_to),
+                    "attribution_ok": attribution_match(p.attributed_to, g.attributed_to, outlet),
                     "certainty_ok": p.certainty == g.certainty,
                     "type_ok": p.claim_type == g.claim_type,
                     "quantity_ok": quantities_match(p.quantities, g.quantities),
@@ -686,7 +688,7 @@ def score(
         settings={
             "matcher": matcher.name,
             "match_threshold": matcher.threshold,
-            "attribution_threshold": ATTRIBUTION_THRESHOLD,
+            "attribution_token_similarity": TOKEN_SIMILARITY,
             "group_match_threshold": GROUP_MATCH_THRESHOLD,
             "bootstrap_resamples": resamples,
             "bootstrap_seed": seed,

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from verifier.errors import GateFailed, InputError
+from verifier.errors import GateFailed, InputError, first_validation_error
 from verifier.fileio import dump_model, load_model, write_atomic
 from verifier.schemas import Document, DocumentClaims, GoldGroups, RunRecord
 
@@ -71,10 +71,7 @@ def load_suite(path: Path) -> Suite:
     except (yaml.YAMLError, UnicodeDecodeError) as e:
         raise InputError(f"{path}: malformed suite file: {str(e).splitlines()[0]}") from e
     except ValidationError as e:
-        err = e.errors()[0]
-        raise InputError(
-            f"{path}: invalid suite: {'.'.join(map(str, err['loc']))}: {err['msg']}"
-        ) from e
+        raise InputError(f"{path}: invalid suite: {first_validation_error(e)}") from e
     base = path.parent
     docs = load_documents([base / spec.documents])
     gold, groups = load_gold(base / spec.gold, {d.id: d.text for d in docs})
@@ -128,11 +125,16 @@ def run_eval(
     from verifier.strategies import get_strategy
 
     strat = get_strategy(strategy)
+    transport: dict[str, Any] = {}
     if strat.needs_model:
-        with Gateway(settings) as gw:
-            result = extract(
-                gw, suite.documents, concurrency=concurrency, on_done=on_done, strategy=strat
-            )
+        with Gateway(settings, concurrency=concurrency) as gw:
+            result = extract(gw, suite.documents, on_done=on_done, strategy=strat)
+            transport = {
+                "provider": gw.provider.name,
+                "endpoint": gw.endpoint,
+                "instructor_mode": gw.route.mode,
+                "dropped_params": gw.dropped_params,
+            }
     else:
         result = extract(
             None, suite.documents, concurrency=concurrency, on_done=on_done, strategy=strat
@@ -161,6 +163,7 @@ def run_eval(
             "offline": settings.offline,
             "cassette": str(settings.cassette) if settings.cassette else None,
             "matcher": report.settings,
+            **transport,
         },
         prompt_versions=result.prompt_versions,
         git_revision=git_revision(),
@@ -178,6 +181,7 @@ def run_eval(
         cost_usd=s.cost_usd,
         cache_hits=s.cache_hits,
         calls=s.calls,
+        failed_calls=sum(1 for c in result.calls if c.error),
     )
 
 

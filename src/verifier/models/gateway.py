@@ -16,7 +16,8 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -25,19 +26,20 @@ from pydantic import BaseModel, ValidationError
 
 from verifier.errors import ConfigError, ModelCallError, ModelOutputError, OfflineMiss
 from verifier.models.cache import ResponseCache, cache_key
-from verifier.models.local import is_local, resolve_local
+from verifier.models.local import resolve_local
+from verifier.models.providers import Provider, provider_for
 from verifier.prompts import Prompt
 from verifier.schemas import CallRecord
 from verifier.settings import Settings
 
 log = logging.getLogger("verifier")
 T = TypeVar("T", bound=BaseModel)
+A = TypeVar("A")
+R = TypeVar("R")
 
 #: Headers that must never reach a cassette.
 SECRET_HEADERS = ("authorization", "api-key", "x-api-key", "x-goog-api-key", "openai-organization")
 
-#: instructor mode per provider prefix; llama.cpp needs its own (see `_send`).
-MODES = {"ollama": "JSON", "ollama_chat": "JSON", "huggingface": "MD_JSON"}
 
 
 @dataclass
@@ -56,35 +58,69 @@ class Structured(Generic[T]):
 
 @dataclass(frozen=True)
 class Route:
-    """How to reach a model: litellm model string, base URL, key, instructor mode."""
+    """How to reach a model: its provider, litellm model string, base URL, instructor mode."""
 
     model: str
     litellm_model: str
     api_base: str | None
     mode: str
-    identity: str  # what the cache keys on: the model, not the port it happens to use
+    identity: str  # what the cache keys on: model and endpoint (never credentials or a port)
+    provider: Provider
 
 
 def route_for(model: str, settings: Settings) -> Route:
-    if is_local(model):
+    """Resolve a model string through the provider registry (a ConfigError if unknown)."""
+    provider = provider_for(model)
+    if provider.name == "local":
         lm = resolve_local(model)
-        return Route(
-            model, f"openai/{lm.served_name}", None, "LLAMACPP_JSON", f"local:{lm.served_name}"
-        )
-    if "/" not in model:
-        raise ConfigError(
-            f"model {model!r}: use a litellm model string such as openai/gpt-4o-mini, "
-            "anthropic/claude-3-5-haiku-latest, ollama/llama3.1, or local / local:gemma3-270m"
-        )
-    provider = model.split("/", 1)[0]
-    mode = os.environ.get("VERIFIER_INSTRUCTOR_MODE") or MODES.get(provider, "TOOLS")
-    return Route(model, model, os.environ.get("VERIFIER_API_BASE"), mode.upper(), model)
+        return Route(model, provider.litellm_model(model), None, "JSON",
+                     f"local:{lm.served_name}", provider)  # fmt: skip
+    mode = (os.environ.get("VERIFIER_INSTRUCTOR_MODE") or provider.mode).upper()
+    base = provider.api_base()
+    identity = f"{model}@{provider.endpoint(base)}"
+    return Route(model, provider.litellm_model(model), base, mode, identity, provider)
+
+
+class Throttle:
+    """At most `limit` requests in flight; a 429 pauses every sender, not only the one hit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = max(1, limit)
+        self._slots = threading.BoundedSemaphore(self.limit)
+        self._lock = threading.Lock()
+        self._resume_at = 0.0
+
+    def pause(self, seconds: float) -> None:
+        with self._lock:
+            self._resume_at = max(self._resume_at, time.monotonic() + seconds)
+
+    @contextlib.contextmanager
+    def slot(self):  # type: ignore[no-untyped-def]
+        with self._slots:
+            while (wait := self._resume_at - time.monotonic()) > 0:
+                time.sleep(wait)
+            yield
+
+
+def parallel_map(fn: Callable[[A], R], items: Iterable[A], workers: int) -> list[R]:
+    """`[fn(x) for x in items]`, up to `workers` at once, results in input order."""
+    todo = list(items)
+    if workers <= 1 or len(todo) <= 1:
+        return [fn(x) for x in todo]
+    with ThreadPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+        return list(pool.map(fn, todo))
 
 
 class Gateway:
-    """Typed, cached, recorded model calls for one model."""
+    """Typed, cached, recorded model calls for one model.
 
-    def __init__(self, settings: Settings, model: str | None = None) -> None:
+    Calls may come from many threads (`map`): at most `concurrency` requests are in flight,
+    and a 429 pauses them all (one shared back-off).
+    """
+
+    def __init__(
+        self, settings: Settings, model: str | None = None, concurrency: int | None = None
+    ) -> None:
         self.settings = settings
         self.route = route_for(model or settings.model, settings)
         self.cache = ResponseCache(settings.cache_dir, enabled=settings.cache)
@@ -92,11 +128,43 @@ class Gateway:
         self._lock = threading.Lock()
         self._stack = contextlib.ExitStack()
         self._api_base: str | None = self.route.api_base
+        self._api_key: str | None = None
         self._transport_ready = False
+        self.throttle = Throttle(concurrency or getattr(settings, "concurrency", 1) or 1)
 
     @property
     def model(self) -> str:
         return self.route.model
+
+    @property
+    def provider(self) -> Provider:
+        return self.route.provider
+
+    @property
+    def concurrency(self) -> int:
+        return self.throttle.limit
+
+    @concurrency.setter
+    def concurrency(self, limit: int) -> None:
+        self.throttle = Throttle(limit)
+
+    @property
+    def endpoint(self) -> str:
+        """Where requests go, without credentials (recorded with every run)."""
+        return self.provider.endpoint(self.route.api_base)
+
+    @property
+    def dropped_params(self) -> list[str]:
+        """Request parameters this provider refuses, dropped from every request."""
+        return self.provider.request_params(self._params(1))[1]
+
+    def map(self, fn: Callable[[A], R], items: Iterable[A]) -> list[R]:
+        """`fn` over `items` with up to `concurrency` model calls in flight, in input order.
+
+        Strategies, verification and the brief use it for chunks, judge calls and sections;
+        nested maps are fine, as the bound is on requests, not threads.
+        """
+        return parallel_map(fn, items, self.concurrency)
 
     def __enter__(self) -> Gateway:
         return self
@@ -142,7 +210,8 @@ class Gateway:
             }
         )
         base = {"label": label, "model": self.model, "prompt": prompt.name,
-                "prompt_version": prompt.version, "cache_key": key}  # fmt: skip
+                "prompt_version": prompt.version, "cache_key": key,
+                "dropped_params": self.dropped_params}  # fmt: skip
         if not self.settings.refresh:
             hit = self.cache.get(key)
             if hit is not None and "failure" in hit:
@@ -183,6 +252,10 @@ class Gateway:
             self.cache.set(key, {"failure": str(e), "usage": usage})
             self._remember(CallRecord(**base, cache_hit=False, error=str(e), **usage))
             raise
+        except ModelCallError as e:  # transport gave up: not cached, but never unrecorded
+            usage["latency_s"] = round(time.monotonic() - t0, 3)
+            self._remember(CallRecord(**base, cache_hit=False, error=str(e), **usage))
+            raise
         usage["latency_s"] = round(time.monotonic() - t0, 3)
         self.cache.set(
             key, {"output": value.model_dump(mode="json"), "usage": usage, "errors": errors}
@@ -205,14 +278,23 @@ class Gateway:
                 self._stack.enter_context(
                     use_cassette(self.settings.cassette, self.settings.record)
                 )
-            if is_local(self.model):
+            replaying = bool(
+                self.settings.offline or (self.settings.cassette and not self.settings.record)
+            )
+            # A missing key is a configuration error before anything is sent, not 5 retries.
+            self._api_key = self.provider.api_key(replaying)
+            if self.provider.name == "local":
                 from verifier.models.local import base_url, running_server
 
-                if self.settings.offline or (self.settings.cassette and not self.settings.record):
+                self._api_key = "local-no-key"
+                if replaying:
                     self._api_base = base_url(self.settings)  # replayed: no server needed
                 else:
                     lm = resolve_local(self.model)
                     self._api_base = self._stack.enter_context(running_server(lm, self.settings))
+            from verifier.models.netguard import refuse_cross_host_redirects
+
+            refuse_cross_host_redirects()
             self._transport_ready = True
 
     def _call(
@@ -231,20 +313,20 @@ class Gateway:
         from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 
         send = self._sender(response_model, usage)
-        mode = "JSON" if self.route.mode == "LLAMACPP_JSON" else self.route.mode
-        client = instructor.from_litellm(send, mode=instructor.Mode[mode])
-        kwargs: dict[str, Any] = {
-            "model": self.route.litellm_model,
-            "messages": messages,
-            "temperature": self.settings.temperature,
-            "seed": self.settings.seed,
-            "max_tokens": max_tokens,
-            "timeout": self.settings.timeout_s,
-        }
+        try:
+            mode = instructor.Mode[self.route.mode]
+        except KeyError:
+            raise ConfigError(
+                f"instructor mode {self.route.mode!r} unknown (VERIFIER_INSTRUCTOR_MODE: "
+                "TOOLS, JSON, JSON_SCHEMA, MD_JSON)"
+            ) from None
+        client = instructor.from_litellm(send, mode=mode)
+        kwargs, _ = self.provider.request_params(self._params(max_tokens))
+        kwargs |= {"model": self.route.litellm_model, "messages": messages}
         if self._api_base:
             kwargs["api_base"] = self._api_base
-        if is_local(self.model):
-            kwargs["api_key"] = "local-no-key"
+        if self._api_key:
+            kwargs["api_key"] = self._api_key
         try:
             value = client.chat.completions.create(
                 response_model=response_model, max_retries=max_retries, context=context, **kwargs
@@ -280,8 +362,17 @@ class Gateway:
                 f"{label}: {self.model} output hit max_tokens={max_tokens}"
             ) from e
 
+    def _params(self, max_tokens: int) -> dict[str, Any]:
+        """Sampling parameters asked of every provider (some refuse some: `dropped_params`)."""
+        return {
+            "temperature": self.settings.temperature,
+            "seed": self.settings.seed,
+            "max_tokens": max_tokens,
+            "timeout": self.settings.timeout_s,
+        }
+
     def _sender(self, response_model: type[BaseModel], usage: dict[str, Any]) -> Callable[..., Any]:
-        """litellm.completion with transport retries, usage accounting and llama.cpp's JSON mode."""
+        """litellm.completion with transport retries, usage accounting and provider tweaks."""
         import litellm
 
         litellm.suppress_debug_info = True
@@ -291,15 +382,15 @@ class Gateway:
         )
         schema = response_model.model_json_schema()
         settings = self.settings
-        llamacpp = self.route.mode == "LLAMACPP_JSON"
+        provider = self.provider
+        throttle = self.throttle
 
         def send(**kwargs: Any) -> Any:
-            if llamacpp and kwargs.get("response_format") == {"type": "json_object"}:
-                # llama-cpp-python constrains decoding to this schema (a grammar); it rejects
-                # the "json_schema" type that instructor's JSON_SCHEMA mode sends.
-                kwargs["response_format"] = {"type": "json_object", "schema": schema}
+            kwargs = provider.adapt_request(kwargs, schema)
             response = _with_backoff(
-                lambda: _has_choices(litellm.completion(num_retries=0, **kwargs)), settings
+                lambda: _has_choices(litellm.completion(num_retries=0, **kwargs)),
+                settings,
+                throttle,
             )
             usage["attempts"] += 1
             u = getattr(response, "usage", None)
@@ -325,9 +416,16 @@ def _has_choices(response: Any) -> Any:
     return response
 
 
-def _with_backoff(fn: Callable[[], Any], settings: Settings) -> Any:
-    """Retry transient transport failures (429, 5xx, timeouts, dropped connections, no choices)."""
+def _with_backoff(
+    fn: Callable[[], Any], settings: Settings, throttle: Throttle | None = None
+) -> Any:
+    """Retry transient transport failures (429, 5xx, timeouts, dropped connections, no choices).
+
+    Each attempt takes a slot of `throttle`; a 429 pauses every sender sharing it.
+    """
     import litellm
+
+    from verifier.models.netguard import RedirectRefused
 
     transient = (
         _EmptyChoices,
@@ -338,11 +436,16 @@ def _with_backoff(fn: Callable[[], Any], settings: Settings) -> Any:
         litellm.APIConnectionError,
         litellm.Timeout,
     )
+    throttle = throttle or Throttle(1)
     attempt = 0
     while True:
         try:
-            return fn()
+            with throttle.slot():
+                return fn()
         except Exception as e:
+            refused = _in_chain(e, RedirectRefused)
+            if refused is not None:
+                raise ModelCallError(str(refused)) from e
             miss = _cassette_miss(e)
             if miss is not None:
                 if isinstance(miss, OfflineMiss):  # netguard refused a socket: never retry that
@@ -363,13 +466,25 @@ def _with_backoff(fn: Callable[[], Any], settings: Settings) -> Any:
                 log.info(
                     "transient error (%s); retry %d in %.1f s", type(e).__name__, attempt, delay
                 )
-                time.sleep(delay)
+                if isinstance(e, litellm.RateLimitError):
+                    throttle.pause(delay)  # the server is over its limit for everyone
+                else:
+                    time.sleep(delay)
                 continue
             if isinstance(e, litellm.APIError) or type(e).__module__.startswith(
                 ("litellm", "openai", "httpx")
             ):
                 raise ModelCallError(_one_line(e)) from e
             raise
+
+
+def _in_chain(e: BaseException, kind: type[BaseException]) -> BaseException | None:
+    seen: BaseException | None = e
+    for _ in range(8):
+        if seen is None or isinstance(seen, kind):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _cassette_miss(e: BaseException) -> BaseException | None:
@@ -438,10 +553,16 @@ def _lenient(model: type[T], text: str | None) -> T:
 
 
 def _completion_text(completion: Any) -> str | None:
+    """The answer's JSON: a tool call's arguments (TOOLS mode) or the message content."""
     try:
-        return completion.choices[0].message.content
+        message = completion.choices[0].message
     except (AttributeError, IndexError, TypeError):
         return None
+    for call in getattr(message, "tool_calls", None) or []:
+        arguments = getattr(getattr(call, "function", None), "arguments", None)
+        if arguments:
+            return arguments if isinstance(arguments, str) else json.dumps(arguments)
+    return getattr(message, "content", None)
 
 
 def _context_digest(context: dict[str, Any] | None) -> str | None:
@@ -471,18 +592,23 @@ def _one_line(e: BaseException | object) -> str:
 _SECRET_VAR = re.compile(r"KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL", re.I)
 _BEARER = re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}", re.I)
 _KEY_LIKE = re.compile(r"\b(sk|sk-ant|sk-proj|pk|rk|gsk|xai|hf)[-_][A-Za-z0-9_-]{12,}")
+_URL_USERINFO = re.compile(r"(\b[a-z][a-z0-9+.-]*://)[^/\s:@]+(?::[^/\s@]*)?@", re.I)
+_URL_KEY_PARAM = re.compile(r"([?&](?:key|api_key|apikey|token|access_token)=)[^&\s\"']+", re.I)
 
 
 def redact(text: str) -> str:
     """Mask API keys in text bound for a message, a log or a file.
 
     Providers and proxies sometimes echo the key or the Authorization header in an error;
-    the values of secret-looking environment variables, bearer tokens and sk-… keys go.
+    the values of secret-looking environment variables, bearer tokens, sk-… keys, and
+    user:password@ or ?key= in URLs go.
     """
     for name, value in os.environ.items():
         if len(value) >= 8 and _SECRET_VAR.search(name) and value in text:
             text = text.replace(value, "***")
     text = _BEARER.sub(lambda m: f"{m.group(1)} ***", text)
+    text = _URL_USERINFO.sub(r"\1***@", text)
+    text = _URL_KEY_PARAM.sub(r"\1***", text)
     return _KEY_LIKE.sub(lambda m: f"{m.group(1)}-***", text)
 
 

@@ -51,3 +51,40 @@ def allow_network() -> None:
     socket.socket.connect = _original_connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _original_connect_ex  # type: ignore[method-assign]
     _installed = False
+
+
+class RedirectRefused(Exception):
+    """A provider answered with a redirect to another host: credentials must not follow it."""
+
+
+_redirects_guarded = False
+
+
+def refuse_cross_host_redirects() -> None:
+    """Make every httpx client (litellm's and the openai SDK's) refuse cross-host redirects.
+
+    Both clients follow redirects, and a redirect would carry the API key's headers (or the
+    request body) to whichever host the `Location` names. A redirect within the same
+    scheme, host and port is still followed.
+    """
+    global _redirects_guarded
+    if _redirects_guarded:
+        return
+    import httpx
+
+    original = httpx.Client._build_redirect_request  # shared by Client and AsyncClient
+
+    def guarded(self: Any, request: Any, response: Any) -> Any:
+        new = original(self, request, response)
+        a, b = request.url, new.url
+        if (a.scheme, a.host, a.port) != (b.scheme, b.host, b.port):
+            from verifier.models.providers import public_url
+
+            raise RedirectRefused(
+                f"{public_url(str(a))} redirected to another host ({public_url(str(b))}); "
+                "not followed, so the key is not sent there"
+            )
+        return new
+
+    httpx._client.BaseClient._build_redirect_request = guarded  # type: ignore[method-assign]
+    _redirects_guarded = True

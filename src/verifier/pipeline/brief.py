@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
-from verifier.errors import ModelOutputError
+from verifier.errors import ModelCallError, ModelOutputError
 from verifier.models.gateway import Gateway
 from verifier.pipeline.brief_checks import check_brief
 from verifier.prompts import load_prompt
@@ -174,7 +174,7 @@ def _draft(
             max_retries=2,
             max_tokens=max_tokens,
         ).value
-    except ModelOutputError as e:
+    except (ModelOutputError, ModelCallError) as e:  # the call record keeps the reason
         log.warning("%s", e)
         return None
 
@@ -191,46 +191,55 @@ def write_brief(
     verdict_of = {v.claim_id: v for v in verdicts}
     perspective_of = {d.id: d.perspective or d.outlet or d.id for d in documents}
     ids = {c.id for c in claims}
-    overview = _draft(
-        gateway,
-        OverviewDraft,
-        OVERVIEW_PROMPT,
-        {"claims": _claim_lines(claims), "n_sources": len(documents)},
-        "brief overview",
-        ids,
-        900,
-    ) or OverviewDraft.model_construct(headline="(the model wrote no headline)", sentences=[])
-    if on_done:
-        on_done()
+    perspectives = list(dict.fromkeys(perspective_of[d.id] for d in documents))
+
+    def write(part: str | None) -> Any:
+        """The overview (part None) or one perspective's section; all run together."""
+        if part is None:
+            drafted: Any = _draft(
+                gateway,
+                OverviewDraft,
+                OVERVIEW_PROMPT,
+                {"claims": _claim_lines(claims), "n_sources": len(documents)},
+                "brief overview",
+                ids,
+                900,
+            )
+        else:
+            own = [c for c in claims if perspective_of.get(c.doc_id) == part]
+            drafted = None
+            if own:
+                drafted = _draft(
+                    gateway,
+                    PerspectiveDraft,
+                    PERSPECTIVE_PROMPT,
+                    {"perspective": part, "claims": _claim_lines(own)},
+                    f"brief perspective {part[:40]}",
+                    {c.id for c in own},
+                    800,
+                )
+        if on_done:
+            on_done()
+        return drafted
+
+    written = gateway.map(write, [None, *perspectives])
+    overview = written[0] or OverviewDraft.model_construct(
+        headline="(the model wrote no headline)", sentences=[]
+    )
     sections = [
         BriefSection(
             kind=SectionKind.overview, title="Overview", sentences=_sentences(overview.sentences)
         )
     ]
-    for perspective in dict.fromkeys(perspective_of[d.id] for d in documents):
-        own = [c for c in claims if perspective_of.get(c.doc_id) == perspective]
-        sentences: list[BriefSentence] = []
-        if own:
-            draft = _draft(
-                gateway,
-                PerspectiveDraft,
-                PERSPECTIVE_PROMPT,
-                {"perspective": perspective, "claims": _claim_lines(own)},
-                f"brief perspective {perspective[:40]}",
-                {c.id for c in own},
-                800,
-            )
-            sentences = _sentences(draft.sentences) if draft else []
+    for perspective, draft in zip(perspectives, written[1:], strict=True):
         sections.append(
             BriefSection(
                 kind=SectionKind.perspective,
                 title=perspective,
                 perspective=perspective,
-                sentences=sentences,
+                sentences=_sentences(draft.sentences) if draft else [],
             )
         )
-        if on_done:
-            on_done()
     sections += structure_sections(claims, groups, verdict_of)
     brief = Brief(
         model=gateway.model,

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 
 from verifier.schemas import CheckResult, Claim, Document, Grounding, MatchKind
+from verifier.text.dates import dates
 from verifier.text.quantities import numbers_in
 from verifier.text.quotes import find_quote, normalise
+from verifier.text.words import WORD, mentions_word, stem, word_list
 
 #: Attributions that mean "the article itself" and need no support in the text.
 SELF_ATTRIBUTIONS = {
@@ -24,86 +26,14 @@ SELF_ATTRIBUTIONS = {
     "the report",
 }
 
-#: Words too generic to show that an attribution is grounded in the text.
-GENERIC_WORDS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "of",
-        "and",
-        "or",
-        "via",
-        "by",
-        "to",
-        "from",
-        "in",
-        "on",
-        "at",
-        "for",
-        "with",
-        "as",
-        "its",
-        "their",
-        "his",
-        "her",
-        "who",
-        "which",
-        "that",
-        "this",
-        "source",
-        "sources",
-        "official",
-        "officials",
-        "report",
-        "reports",
-        "reported",
-        "according",
-        "said",
-        "says",
-        "media",
-        "outlet",
-        "article",
-        "news",
-        "agency",
-        "some",
-        "many",
-        "several",
-        "one",
-        "two",
-        "unnamed",
-        "anonymous",
-        "people",
-        "person",
-        "group",
-    ]
-)
+#: Words too generic to show that an attribution is grounded in the text (data/words.yaml).
+GENERIC_WORDS = word_list("attribution_filler")
 #: Share of an attribution's distinctive words that must occur in the document.
 ATTRIBUTION_MIN_SHARE = 0.6
 #: Words that mark an attribution as deliberately anonymous ("unnamed sources"; gold
 #: guidelines §5): there is no name to look up, so such an attribution cannot fail.
 _ANONYMOUS = {"unnamed", "anonymous", "unidentified", "unattributed"}
 _PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
-
-_MONTH = (
-    "January|February|March|April|May|June|July|August|September|October|November|December|"
-    "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Sept"
-)
-_MONTHS = {name: i % 12 + 1 for i, name in enumerate(_MONTH.split("|")[:24])} | {"Sept": 9}
-#: "August 30", "30 August", "24th of February 2022", "February 2022" (case-sensitive month).
-_DATE = re.compile(
-    rf"\b(?:(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}})\b)?"
-    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH})\b(?:,?\s+(?P<y2>\d{{4}})\b)?"
-    rf"|(?P<m3>{_MONTH})\s+(?P<y3>\d{{4}})\b)"
-)
-
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-
-
-def _stem(word: str) -> str:
-    """Crude prefix stem: Russia/Russian/Russia's, desert/deserters compare equal."""
-    w = word.lower().replace("’", "'").split("'")[0]
-    return w[:5] if len(w) > 5 else w
 
 
 def check_quote(
@@ -126,17 +56,6 @@ def check_quote(
     )
 
 
-def _dates(text: str) -> list[tuple[int, int | None, int | None]]:
-    """(month, day, year) of every date the text writes with a month name."""
-    out: list[tuple[int, int | None, int | None]] = []
-    for m in _DATE.finditer(text):
-        month = m.group("m1") or m.group("m2") or m.group("m3")
-        day = m.group("d1") or m.group("d2")
-        year = m.group("y1") or m.group("y2") or m.group("y3")
-        out.append((_MONTHS[month], int(day) if day else None, int(year) if year else None))
-    return out
-
-
 def _dates_from_document(claim: Claim, doc: Document) -> set[float]:
     """Numbers in the claim's dates that the document itself gives.
 
@@ -144,9 +63,9 @@ def _dates_from_document(claim: Claim, doc: Document) -> set[float]:
     expired on August 30, ..." for a quote that only says "now expired"; gold guidelines §2),
     so a date's numbers may come from the document rather than the quote. Figures may not.
     """
-    doc_dates = _dates(doc.text)
+    doc_dates = dates(doc.text)
     allowed: set[float] = set()
-    for month, day, year in _dates(claim.text):
+    for month, day, year in dates(claim.text):
         if any(
             month == dm and (day is None or day == dd) and (year is None or year == dy)
             for dm, dd, dy in doc_dates
@@ -179,8 +98,8 @@ def check_attribution(claim: Claim, doc: Document) -> CheckResult:
     bare = _PARENTHETICAL.sub("", who).strip(" .")
     if bare in SELF_ATTRIBUTIONS or (outlet and (who in outlet or outlet in who)):
         return CheckResult(name="attribution_supported", passed=True, detail="the outlet itself")
-    words = [w for w in _WORD.findall(who) if w.lower() not in GENERIC_WORDS and len(w) > 2]
-    if not words and _ANONYMOUS & {w.lower() for w in _WORD.findall(who)}:
+    words = [w for w in WORD.findall(who) if w.lower() not in GENERIC_WORDS and len(w) > 2]
+    if not words and _ANONYMOUS & {w.lower() for w in WORD.findall(who)}:
         return CheckResult(
             name="attribution_supported", passed=True, detail="unnamed source; nothing to look up"
         )
@@ -190,8 +109,8 @@ def check_attribution(claim: Claim, doc: Document) -> CheckResult:
             passed=False,
             detail=f"{claim.attributed_to!r} names no one",
         )
-    doc_stems = {_stem(w) for w in _WORD.findall(doc.text)}
-    found = [w for w in words if _stem(w) in doc_stems]
+    doc_stems = frozenset(stem(w) for w in WORD.findall(doc.text))
+    found = [w for w in words if mentions_word(w, doc.text, doc_stems)]
     if len(found) / len(words) >= ATTRIBUTION_MIN_SHARE:
         return CheckResult(name="attribution_supported", passed=True)
     absent = ", ".join(w for w in words if w not in found)

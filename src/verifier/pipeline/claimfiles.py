@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from verifier.errors import InputError
+from verifier.errors import InputError, first_validation_error
 from verifier.fileio import load_json, load_model
 from verifier.schemas import DocumentClaims, ExtractionResult, RunRecord
 
@@ -61,10 +61,8 @@ def _validate_list_item(path: Path, k: int, item: object) -> DocumentClaims:
     try:
         return DocumentClaims.model_validate(item)
     except ValidationError as e:
-        err = e.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "top level"
         raise InputError(
-            f"{path}: item {k} is not valid document claims: {where}: {err['msg']}"
+            f"{path}: item {k} is not valid document claims: {first_validation_error(e)}"
         ) from e
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
-from verifier.errors import InputError
+from verifier.errors import InputError, first_validation_error
 from verifier.schemas import Document
 
 log = logging.getLogger("verifier")
@@ -80,9 +80,7 @@ def load_manifest(folder: Path) -> dict[str, ManifestEntry]:
         try:
             return Manifest.model_validate(data).documents
         except ValidationError as e:
-            err = e.errors()[0]
-            where = ".".join(str(p) for p in err["loc"]) or "top level"
-            raise InputError(f"{path}: invalid manifest at {where}: {err['msg']}") from e
+            raise InputError(f"{path}: invalid manifest at {first_validation_error(e)}") from e
     return {}
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from verifier.errors import ModelCallError, ModelOutputError
@@ -65,11 +64,16 @@ def merge_claims(kept: list[Claim], new: list[Claim]) -> list[Claim]:
 def extract(
     gateway: Gateway | None,
     docs: list[Document],
-    concurrency: int = 1,
+    concurrency: int | None = None,
     on_done: Callable[[Document], Any] | None = None,
     strategy: ExtractionStrategy | str | None = None,
 ) -> ExtractionResult:
-    """Extract every document; a document that fails for good is recorded, not dropped."""
+    """Extract every document; a document that fails for good is recorded, not dropped.
+
+    Documents, and the calls within each (chunks), run together through `gateway.map`:
+    `concurrency` bounds the model requests in flight, not the documents.
+    """
+    from verifier.models.gateway import parallel_map
     from verifier.strategies import get_strategy
 
     strat = strategy if not isinstance(strategy, str | None) else get_strategy(strategy)
@@ -88,8 +92,12 @@ def extract(
             if on_done:
                 on_done(doc)
 
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        results = list(pool.map(one, docs))
+    if gateway is not None and strat.needs_model:
+        if concurrency:
+            gateway.concurrency = concurrency
+        results = gateway.map(one, docs)
+    else:
+        results = parallel_map(one, docs, concurrency or 1)
     calls = gateway.records[start_records:] if gateway is not None else []
     return ExtractionResult(
         model=model,

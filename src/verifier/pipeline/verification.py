@@ -8,22 +8,21 @@ check overrides the judge, because code is right about verbatim text and the jud
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from verifier.errors import InputError, ModelOutputError
+from verifier.errors import InputError, ModelCallError, ModelOutputError
 from verifier.models.gateway import Gateway
 from verifier.pipeline.checks import ground
 from verifier.prompts import load_prompt
 from verifier.schemas import Claim, Document, Verdict, VerdictLabel
+from verifier.text.sentences import sentence_spans
 
 PROMPT = "verify_claim"
 PASSAGE_SENTENCES = 2  # sentences of context either side of the quote
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…\"”])\s+|\n+")
 
 
 class JudgeVerdict(BaseModel):
@@ -32,21 +31,8 @@ class JudgeVerdict(BaseModel):
     rationale: str = Field(max_length=200)
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans; good enough to show evidence and to build a passage."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        if m.start() > start and text[start : m.start()].strip():
-            spans.append((start, m.start()))
-        start = m.end()
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    return spans
-
-
 def evidence_sentences(doc: Document, start: int, end: int, around: int = 0) -> list[str]:
-    spans = sentences(doc.text)
+    spans = sentence_spans(doc.text)
     hit = [i for i, (s, e) in enumerate(spans) if s < end and e > start]
     if not hit:
         return []
@@ -109,7 +95,7 @@ def judge(gateway: Gateway, claim: Claim, doc: Document, det: Verdict, grounded:
             max_retries=1,
             max_tokens=512,
         ).value
-    except ModelOutputError as e:  # the judge failed; the deterministic verdict still stands
+    except (ModelOutputError, ModelCallError) as e:  # the deterministic verdict still stands
         why = f"{det.rationale}; judge failed: {_short(str(e))}"
         return det.model_copy(update={"rationale": why})
     if det.label != VerdictLabel.supported:  # code is authoritative on verbatim checks
@@ -136,17 +122,26 @@ def verify_claims(
     gateway: Gateway | None = None,
     on_done: Callable[[Claim], Any] | None = None,
 ) -> list[Verdict]:
-    """Verdicts for every claim; `gateway=None` runs the deterministic checks only."""
-    verdicts: list[Verdict] = []
+    """Verdicts for every claim; `gateway=None` runs the deterministic checks only.
+
+    Judge calls run together through `gateway.map` (up to its concurrency); a judge call
+    that fails leaves the deterministic verdict, with the failure in its rationale.
+    """
     for claim in claims:
-        doc = documents.get(claim.doc_id)
-        if doc is None:
+        if claim.doc_id not in documents:
             known = ", ".join(sorted(documents)) or "none"
             raise InputError(
                 f"claim {claim.id}: document {claim.doc_id!r} not given (documents: {known})"
             )
+
+    def one(claim: Claim) -> Verdict:
+        doc = documents[claim.doc_id]
         det, grounded = deterministic_verdict(claim, doc)
-        verdicts.append(judge(gateway, claim, doc, det, grounded) if gateway else det)
+        verdict = judge(gateway, claim, doc, det, grounded) if gateway else det
         if on_done:
             on_done(claim)
-    return verdicts
+        return verdict
+
+    if gateway is None:
+        return [one(c) for c in claims]
+    return gateway.map(one, claims)

@@ -8,10 +8,12 @@ re-asked with the error; a claim that still fails is kept and marked ungrounded,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationInfo, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, create_model, model_validator
 
+from verifier.errors import ModelCallError, ModelOutputError
 from verifier.models.gateway import Gateway
 from verifier.pipeline.checks import ground
 from verifier.pipeline.extraction import CHUNK_CHARS, CHUNK_OVERLAP, chunk_text, merge_claims
@@ -22,12 +24,13 @@ from verifier.text.mentions import entities, time_ref
 from verifier.text.quantities import parse_quantities
 
 PROMPT = "extract_claims"
-MAX_CLAIMS_PER_CHUNK = 6
 #: Re-asks per chunk. Small models rarely fix a quote when told; each re-ask is a full call.
 EXTRACT_RETRIES = 1
-#: Room for MAX_CLAIMS_PER_CHUNK drafts at their maximum field lengths, so a grammar-bound
-#: answer is never cut off by the token budget.
+#: Room for a bounded provider's drafts (6 for the embedded model, see its provider) at their
+#: maximum field lengths, so a grammar-bound answer is never cut off by the token budget.
 EXTRACT_MAX_TOKENS = 2048
+#: Without a bound, a chunk's answer may hold every claim it has: room for ~30 drafts.
+UNBOUNDED_MAX_TOKENS = 8192
 
 
 class ClaimDraft(BaseModel):
@@ -41,7 +44,9 @@ class ClaimDraft(BaseModel):
 
 
 class ClaimDrafts(BaseModel):
-    claims: list[ClaimDraft] = Field(max_length=MAX_CLAIMS_PER_CHUNK)
+    """Every claim in a chunk: no cap, so a strong model can return all of them."""
+
+    claims: list[ClaimDraft]
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> ClaimDrafts:
@@ -60,6 +65,22 @@ class ClaimDrafts(BaseModel):
                 "Fix these claims; copy each quote exactly from the article: " + "; ".join(problems)
             )
         return self
+
+
+@cache
+def bounded_drafts(limit: int | None) -> type[ClaimDrafts]:
+    """`ClaimDrafts`, or one whose list holds at most `limit` (for providers that need it).
+
+    Same name and validator, so the schema sent is the one the cassettes were recorded with.
+    """
+    if limit is None:
+        return ClaimDrafts
+    return create_model(  # type: ignore[call-overload,no-any-return]
+        "ClaimDrafts",
+        __base__=ClaimDrafts,
+        __doc__=None,
+        claims=(list[ClaimDraft], Field(max_length=limit)),
+    )
 
 
 def _to_claim(draft: ClaimDraft, doc: Document, claim_id: str, reasked: int = 0) -> Claim:
@@ -93,9 +114,9 @@ class SinglePass:
     description: str = "one call per chunk returns all its claims (for strong models)"
     chunk_chars: int = CHUNK_CHARS
     chunk_overlap: int = CHUNK_OVERLAP
-    max_claims_per_chunk: int = MAX_CLAIMS_PER_CHUNK
+    #: None: every claim in a chunk (a provider may still bound its answers' lists)
+    max_claims_per_chunk: int | None = None
     reasks: int = EXTRACT_RETRIES
-    max_tokens: int = EXTRACT_MAX_TOKENS
 
     def params(self) -> dict[str, Any]:
         return {
@@ -103,8 +124,11 @@ class SinglePass:
             "chunk_overlap": self.chunk_overlap,
             "max_claims_per_chunk": self.max_claims_per_chunk,
             "reasks": self.reasks,
-            "max_tokens": self.max_tokens,
         }
+
+    def limit_for(self, gateway: Gateway) -> int | None:
+        limits = [n for n in (self.max_claims_per_chunk, gateway.provider.max_list_items) if n]
+        return min(limits) if limits else None
 
     def prompt_versions(self) -> dict[str, str]:
         return {PROMPT: load_prompt(PROMPT).version}
@@ -112,27 +136,50 @@ class SinglePass:
     def extract_document(self, gateway: Gateway | None, doc: Document) -> DocumentClaims:
         assert gateway is not None, "single-pass needs a model"
         prompt = load_prompt(PROMPT)
-        claims: list[Claim] = []
-        for n, (_, chunk) in enumerate(chunk_text(doc.text, self.chunk_chars, self.chunk_overlap)):
-            result = gateway.structured(
-                ClaimDrafts,
-                prompt,
-                {"title": doc.title or "", "text": chunk, "max_claims": self.max_claims_per_chunk},
-                label=f"extract {doc.id} chunk {n + 1}",
-                context={"document": doc},
-                max_retries=self.reasks,
-                max_tokens=self.max_tokens,
-                choose=lambda drafts: _grounded_count(drafts, doc),
-            )
+        limit = self.limit_for(gateway)
+        drafts_model = bounded_drafts(limit)
+        chunks = chunk_text(doc.text, self.chunk_chars, self.chunk_overlap)
+
+        def one(numbered: tuple[int, str]) -> list[Claim] | str:
+            n, chunk = numbered
+            label = f"extract {doc.id} chunk {n + 1}/{len(chunks)}"
+            try:
+                result = gateway.structured(
+                    drafts_model,
+                    prompt,
+                    {"title": doc.title or "", "text": chunk, "max_claims": limit},
+                    label=label,
+                    context={"document": doc},
+                    max_retries=self.reasks,
+                    max_tokens=EXTRACT_MAX_TOKENS if limit else UNBOUNDED_MAX_TOKENS,
+                    choose=lambda drafts: _grounded_count(drafts, doc),
+                )
+            except (ModelCallError, ModelOutputError) as e:
+                return f"chunk {n + 1}/{len(chunks)}: {e}"
             reasked = result.record.attempts - 1 if result.record.attempts else 0
-            claims = merge_claims(
-                claims, [ground(_to_claim(d, doc, "", reasked), doc) for d in result.value.claims]
+            return [ground(_to_claim(d, doc, "", reasked), doc) for d in result.value.claims]
+
+        claims: list[Claim] = []
+        failures: list[str] = []
+        for got in gateway.map(one, [(n, c) for n, (_, c) in enumerate(chunks)]):
+            if isinstance(got, str):
+                failures.append(got)
+            else:
+                claims = merge_claims(claims, got)
+        error = None
+        if failures:
+            error = f"{len(failures)} of {len(chunks)} chunks failed" + (
+                f" (claims from the other {len(chunks) - len(failures)} kept)"
+                if len(failures) < len(chunks)
+                else ""
             )
+            error += ": " + "; ".join(failures)
         return DocumentClaims(
             doc_id=doc.id,
             model=gateway.model,
             prompt_version=prompt.version,
             claims=number_claims(doc, claims),
+            error=error,
         )
 
 

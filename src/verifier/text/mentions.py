@@ -8,80 +8,18 @@ from __future__ import annotations
 
 import re
 
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-)
+from verifier.text.dates import MONTH_FULL
+from verifier.text.words import word_list
+
+_MONTH = f"(?:{MONTH_FULL})"
 _TIME = re.compile(
     rf"\b(?:(?:by|since|until|before|after|in|on|from|as of|through)\s+)?"
     rf"(?:(?:early|mid|late)[\s-]+)?"
     rf"(?:{_MONTH}(?:\s+\d{{1,2}})?(?:,?\s+(?:19|20)\d\d)?|(?:19|20)\d\d|"
     rf"(?:last|this|next)\s+(?:year|month|week)|the\s+(?:first|second|third|fourth)\s+year)\b"
 )
-#: Capitalised words that start sentences or clauses rather than name anything.
-_NOT_NAMES = frozenset(
-    [
-        "A",
-        "An",
-        "The",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "It",
-        "Its",
-        "He",
-        "She",
-        "They",
-        "We",
-        "I",
-        "However",
-        "But",
-        "And",
-        "Or",
-        "Yet",
-        "So",
-        "As",
-        "If",
-        "In",
-        "On",
-        "At",
-        "By",
-        "For",
-        "From",
-        "With",
-        "Under",
-        "Over",
-        "After",
-        "Before",
-        "Since",
-        "During",
-        "Once",
-        "While",
-        "When",
-        "Where",
-        "According",
-        "Adding",
-        "Meanwhile",
-        "Also",
-        "Some",
-        "Many",
-        "Several",
-        "Others",
-        "Recently",
-        "Nearly",
-        "Only",
-        "Officials",
-        "Thousands",
-        "Hundreds",
-        "Tens",
-        "Dozens",
-        "Instances",
-        "Cases",
-        "Reports",
-        "Relatives",
-        "Soldiers",
-    ]
-) | frozenset(_MONTH.strip("(?:)").split("|"))
+#: Capitalised words that start sentences or clauses rather than name anything (data/words.yaml).
+_NOT_NAMES = word_list("not_names") | frozenset(MONTH_FULL.split("|"))
 _CONNECTORS = frozenset({"of", "the", "for", "and", "de", "al"})
 _POSSESSIVE = re.compile(r"[’']s$")
 _NAME = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:of|the|for|and|de|al)?\s*[A-Z][\w’'.-]*)*")

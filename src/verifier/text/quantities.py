@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from verifier.schemas import Qualifier, Quantity
+from verifier.text.dates import MONTH
+from verifier.text.words import stopwords
 
 _UNITS_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -116,8 +118,7 @@ _FRACTIONS = {"half": 50.0, "third": 100 / 3, "quarter": 25.0, "two thirds": 200
 _VAGUE_BASE = {"dozens": 24, "hundreds": 100, "thousands": 1_000, "millions": 1_000_000,
                "billions": 1_000_000_000}  # fmt: skip
 
-_MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-           r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")  # fmt: skip
+_MONTHS = MONTH
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s*$", re.I)
 _MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b", re.I)
 _TEMPORAL_BEFORE = re.compile(
@@ -139,14 +140,9 @@ def _words(text: str) -> frozenset[str]:
 
 
 _DETERMINERS = _words("the these those this that its their his her our your my a an all such")
-_STOP = _words(
-    "have has had was were is are be been being will would could can may might should must "
-    "shall did do does who which that whom whose where when while whether than as per since "
-    "after before during in on at by with to into onto from among amongst over under between "
-    "through across against about around near without within each more less ago later only "
-    "also but nor so yet if because though although there here it they he she we you i were "
-    "then said says say"
-)  # fmt: skip
+#: Words that end a counted noun phrase: function words (the connectors "and/or/of/for" have
+#: their own rule in `_counted`), and verbs that follow a count.
+_STOP = (stopwords() - _words("and or of for")) | _words("said says say ago later")
 _IRREGULAR_PLURALS = _words("people personnel men women children staff police troops")
 #: Characters of context the date/year/age rules look at on each side of a number.
 _CONTEXT = 40
