@@ -135,14 +135,16 @@ def serve(
 @app.command("strategies")
 def strategies_cmd() -> None:
     """List the extraction strategies (built-in and from plugins)."""
+    from verifier.briefing import BRIEF_STRATEGIES, default_brief_strategy
     from verifier.render.display import out
-    from verifier.strategies import DEFAULT_STRATEGY, STRATEGIES
+    from verifier.strategies import STRATEGIES, default_strategy
 
+    model = state.settings().model
     for name, strat in STRATEGIES.items():
         tags = [
             t
             for t, on in (
-                ("default", name == DEFAULT_STRATEGY),
+                (f"default for {model}", name == default_strategy(model)),
                 ("baseline, no model", not strat.needs_model),
             )
             if on
@@ -152,6 +154,10 @@ def strategies_cmd() -> None:
             highlight=False,
             markup=False,
         )
+    out.print("brief strategies (--brief-strategy):", highlight=False, markup=False)
+    for name, bs in BRIEF_STRATEGIES.items():
+        tag = f" [default for {model}]" if name == default_brief_strategy(model) else ""
+        out.print(f"{name:<14} {bs.description}{tag}", highlight=False, markup=False)
 
 
 @app.command()
@@ -198,7 +204,14 @@ StrategyOpt = Annotated[
     typer.Option(
         "--strategy",
         "-s",
-        help="extraction strategy (see `verifier strategies`); default: single-pass",
+        help="extraction strategy (see `verifier strategies`); default: per model",
+    ),
+]
+BriefStrategyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--brief-strategy",
+        help="who writes the prose: abstractive (model) or composed (code); default: per model",
     ),
 ]
 
@@ -338,10 +351,11 @@ def brief_cmd(
     ] = None,
     concurrency: Concurrency = 1,
     strategy: StrategyOpt = None,
+    brief_strategy: BriefStrategyOpt = None,
 ) -> None:
     """A neutral multi-perspective brief of the articles, every sentence cited and checked."""
+    from verifier.briefing import get_brief_strategy
     from verifier.models.gateway import Gateway
-    from verifier.pipeline.brief import brief_stage_count, write_brief
     from verifier.pipeline.claimfiles import load_predictions
     from verifier.pipeline.documents import load_documents
     from verifier.pipeline.grouping import group_claims
@@ -349,8 +363,10 @@ def brief_cmd(
     from verifier.render.display import progress
 
     _check_output_suffix(output)
+    writer = get_brief_strategy(brief_strategy, state.settings().model)
     docs = load_documents(paths)
     documents = {d.id: d for d in docs}
+    extraction_strategy = None
     with Gateway(state.settings(), concurrency=concurrency) as gw:
         if claims is not None:
             all_claims = [c for d in load_predictions(claims).values() for c in d.claims]
@@ -358,15 +374,17 @@ def brief_cmd(
             from verifier.pipeline.extraction import extract
 
             with progress("1/4 extracting claims", len(docs)) as advance:
-                all_claims = extract(
+                extraction = extract(
                     gw, docs, concurrency=concurrency, on_done=advance, strategy=strategy
-                ).all_claims()
+                )
+            all_claims, extraction_strategy = extraction.all_claims(), extraction.strategy
         with progress("2/4 verifying claims", len(all_claims)) as advance:
             verdicts = verify_claims(all_claims, documents, gw, on_done=advance)
         groups = group_claims(all_claims, documents)
-        with progress("3/4 writing brief", brief_stage_count(docs)) as advance:
-            brief = write_brief(gw, docs, all_claims, verdicts, groups, on_done=advance)
+        with progress("3/4 writing brief", writer.stage_count(docs)) as advance:
+            brief = writer.write(gw, docs, all_claims, verdicts, groups, on_done=advance)
         brief.calls = list(gw.records)
+        brief.extraction_strategy = extraction_strategy
     _emit_brief(brief, output, documents)
     _fail_if_lost(brief.calls)
 

@@ -124,7 +124,7 @@ def run_eval(
     t0 = time.monotonic()
     from verifier.strategies import get_strategy
 
-    strat = get_strategy(strategy)
+    strat = get_strategy(strategy, settings.model)
     transport: dict[str, Any] = {}
     if strat.needs_model:
         with Gateway(settings, concurrency=concurrency) as gw:

@@ -30,7 +30,7 @@ from verifier.strategies import STRATEGIES
 from verifier.text.mentions import entities, time_ref
 from verifier.text.quantities import numbers_in, parse_quantities
 from verifier.text.quotes import normalise
-from verifier.text.sentences import Sentence, cues, has_content, split_sentences
+from verifier.text.sentences import Sentence, cues, has_content, scripts, split_sentences
 
 PROMPTS = {
     "select": "staged_select",
@@ -70,25 +70,9 @@ class Rewrite(BaseModel):
             raise ValueError("keep the sentence's own words; only replace the opening pronoun")
         if len(new - words) > REWRITE_MAX_NEW:
             raise ValueError("add only the name the opening word refers to")
-        if not _same_script(value, sentence):
+        if not scripts(value) <= scripts(sentence):
             raise ValueError("write in the language of the sentence")
         return value
-
-
-def _same_script(text: str, source: str) -> bool:
-    """No letters from a script (Latin, Cyrillic, …) the source does not use."""
-    return _scripts(text) <= _scripts(source)
-
-
-def _scripts(text: str) -> set[str]:
-    import unicodedata
-
-    out = set()
-    for ch in text:
-        if ch.isalpha():
-            name = unicodedata.name(ch, "")
-            out.add(name.split(" ")[0] if name else "?")
-    return out
 
 
 @cache
@@ -213,8 +197,15 @@ def certainty_options(sentence: str) -> list[Certainty]:
     return levels or [Certainty.asserted]
 
 
-#: The claim types offered, always in one order: the same schema keeps the prompt prefix cached.
-TYPES = [t.value for t in ClaimType]
+def type_options(sentence: str) -> list[str]:
+    """Every claim type; `statistic` first for a sentence with a figure, else `event`.
+
+    Measured: SmolLM2-135M nearly always answers the first option (type accuracy 0.20 with
+    `statistic` always first), so the order is code's guess. Two orders only, so consecutive
+    calls mostly share their prompt prefix.
+    """
+    first = ClaimType.statistic if parse_quantities(sentence) else ClaimType.event
+    return [first.value, *(t.value for t in ClaimType if t != first)]
 
 
 def own_voice(doc: Document) -> str:
@@ -278,7 +269,9 @@ class Staged:
             for s, prev in zip(chosen, previous, strict=True)
         ]  # fmt: skip
         types = [
-            self._choose(gateway, doc, "claim_type", "TypeChoice", TYPES, s.text, prev)
+            self._choose(
+                gateway, doc, "claim_type", "TypeChoice", type_options(s.text), s.text, prev
+            )
             for s, prev in zip(chosen, previous, strict=True)
         ]
         claims = [

@@ -82,3 +82,10 @@ def has_content(sentence: str) -> bool:
     if len(words) < MIN_WORDS or not any(w.islower() for w in words):
         return False
     return not any(p.search(sentence.strip()) for p in _boilerplate())
+
+
+def scripts(text: str) -> set[str]:
+    """The writing systems of the letters in `text` (LATIN, CYRILLIC, …), from Unicode names."""
+    import unicodedata
+
+    return {unicodedata.name(ch, "?").split(" ")[0] for ch in text if ch.isalpha()}
