@@ -76,8 +76,10 @@ def _lower_first(text: str) -> str:
 def compose(claim: Claim) -> str:
     """The claim's text in its source's voice and hedge; unchanged if it already says both."""
     text = claim.text.strip().rstrip(".")
-    if names_source(text, claim) and (claim.certainty == Certainty.asserted or HEDGES.search(text)):
-        return text + "."
+    # An anonymous source ("unnamed sources") has no name a sentence could show.
+    named = names_source(text, claim) or not names_source(claim.attributed_to, claim)
+    if named and (claim.certainty == Certainty.asserted or HEDGES.search(text)):
+        return text + "."  # says who and how firmly already ("According to X, …")
     who = claim.attributed_to.strip()
     match claim.certainty:
         case Certainty.speculative:
