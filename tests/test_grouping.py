@@ -63,37 +63,41 @@ SPECULATED = claim(
 SEED_DOCS = {"000": TASS_DOC, "001": KHAAMA_DOC}
 
 
-def test_different_desertion_figures_are_not_comparable_not_contested() -> None:
+def test_three_desertion_figures_side_by_side_labelled_by_what_they_count() -> None:
     groups = group_claims([DESERTED, CHARGED, SPECULATED], SEED_DOCS)
     assert len(groups) == 1
     (g,) = groups
     assert sorted(g.claim_ids) == ["000-c01", "001-c02", "001-c05"]
-    assert g.label != GroupLabel.contested
-    assert g.label == GroupLabel.corroborated  # both sides report mass desertion
-    assert g.independent_sources == 2  # TASS; the prosecutor and the lawmaker via Khaama
+    # 300,000–500,000 deserted vs "could reach 200,000" deserters: the same count, disjoint.
+    assert g.label == GroupLabel.contested
+    # TASS's Russian security forces; the prosecutor; the lawmaker (unnamed, via Khaama).
+    assert g.independent_sources == 3
     (note,) = [n for n in g.notes if n.startswith("not comparable: counts different things")]
-    for what in ("deserted", "charged with desertion", "speculative estimate"):
+    for what in ("deserted", "charged with desertion", "speculated ceiling"):
         assert what in note
-    assert not any(n.startswith("figures disagree") for n in g.notes)
+    assert not any(n.startswith("figures agree") for n in g.notes)
     figures = {m.claim_id: m.figures for m in g.members}
     assert figures == {
         "000-c01": ["An estimated 300,000 to 500,000"],
         "001-c02": ["Over 100,000"],
         "001-c05": ["could reach 200,000"],
     }
-    counted = {m.claim_id: m.counted for m in g.members}
-    assert counted["000-c01"] == ["deserted: ukrainian military personnel"]
-    assert counted["001-c02"] == ["charged with desertion: ukrainian soldiers"]
-    assert counted["001-c05"] == ["speculative estimate: ukrainian deserters"]
+    counts = {m.claim_id: [(f.counts, f.qualifier) for f in m.measures] for m in g.members}
+    assert counts == {
+        "000-c01": [("deserted", "range")],
+        "001-c02": [("charged with desertion", "over")],
+        "001-c05": [("speculated ceiling (deserted)", "up_to")],
+    }
 
 
 def test_source_keys_name_the_upstream_source() -> None:
     groups = group_claims([DESERTED, CHARGED, SPECULATED], SEED_DOCS)
     keys = {m.claim_id: m.source_key for g in groups for m in g.members}
+    # The speaker, spelt as the manifest's relay, and the relay it passed through.
     assert keys["000-c01"] == "russian security forces|tass"
     assert keys["001-c02"] == "ukrainian prosecutor general's office"
-    # "a lawmaker" names no one: the document's own key.
-    assert keys["001-c05"] == KHAAMA_DOC.source_key
+    # "a lawmaker" names no one: an unnamed source of the document.
+    assert keys["001-c05"] == f"unnamed source in {KHAAMA_DOC.source_key}"
 
 
 def test_two_outlets_relaying_tass_are_one_source() -> None:
@@ -138,7 +142,7 @@ def test_place_words_keep_sources_apart() -> None:
     ]  # fmt: skip
     (g,) = group_claims(claims, docs)
     assert g.members[0].source_key == "russian security forces"  # the relay it names
-    assert g.members[1].source_key == "kyiv post"  # names no relay: the outlet
+    assert g.members[1].source_key == "ukrainian security service"  # the speaker it names
     assert g.independent_sources == 2
     assert g.label == GroupLabel.corroborated
 
@@ -199,8 +203,10 @@ def test_different_periods_are_not_compared() -> None:
               time_ref="2024"),
     ]  # fmt: skip
     (g,) = group_claims(claims, docs)
-    assert g.label == GroupLabel.corroborated
+    # Two periods: neither figure confirms the other; shown side by side as a dispute.
+    assert g.label == GroupLabel.contested
     assert any(n.startswith("not comparable: different periods") for n in g.notes)
+    assert not any(n.startswith(("figures agree", "figures disagree")) for n in g.notes)
 
 
 def test_different_nationalities_are_never_grouped() -> None:
@@ -266,7 +272,7 @@ def test_empty_input() -> None:
 
 
 def test_unknown_document_falls_back_to_doc_id() -> None:
-    (g,) = group_claims([claim("x-1", "x", "115 soldiers were dismissed.", "a court")], {})
+    (g,) = group_claims([claim("x-1", "x", "115 soldiers were dismissed.", "the article")], {})
     assert g.members[0].source_key == "x"
 
 

@@ -38,6 +38,12 @@ class ModelCallError(VerifierError):
     exit_code = 4
 
 
+class LocalServerError(VerifierError):
+    """The embedded llama.cpp server died or never came up: fatal for the run, never retried."""
+
+    exit_code = 4
+
+
 class ModelOutputError(VerifierError):
     """The model answered, but not with something we can parse, even after re-asks."""
 

@@ -243,6 +243,18 @@ class GroupLabel(StrEnum):
     single_source = "single_source"
 
 
+class GroupFigure(BaseModel):
+    """One figure of a group member, read as what it counts: the dispute table's row."""
+
+    figure: str = Field(description="the figure as written, hedge included")
+    counts: str = Field(description="what it counts: 'deserted', 'charged with desertion'")
+    counted: str = Field(default="", description="the counted phrase it was read from")
+    qualifier: str = "exact"
+    stance: str = Field(default="", description="'speculated ceiling', 'estimate', 'reported' …")
+    unit: str = "count"
+    time: str | None = None
+
+
 class GroupMember(BaseModel):
     claim_id: str
     doc_id: str
@@ -251,6 +263,7 @@ class GroupMember(BaseModel):
     source_key: str
     figures: list[str] = Field(default_factory=list)
     counted: list[str] = Field(default_factory=list)
+    measures: list[GroupFigure] = Field(default_factory=list)
 
 
 class ClaimGroup(BaseModel):
@@ -294,29 +307,18 @@ class GoldGroups(BaseModel):
     groups: list[GoldGroup] = Field(default_factory=list)
 
 
-#: Every metric `metrics.score` reports, in the order reports show them (each F1 first).
-METRIC_NAMES = (
-    "claim_f1",
-    "claim_precision",
-    "claim_recall",
-    "attribution_accuracy",
-    "certainty_accuracy",
-    "type_accuracy",
-    "quantity_accuracy",
-    "grounding_rate",
-    "hallucination_rate",
-    "group_pair_f1",
-    "group_pair_precision",
-    "group_pair_recall",
-    "group_label_accuracy",
-)
-
-
 class MetricValue(BaseModel):
+    """A metric's value with its n (what n counts is `unit`) and, where it means something,
+    a bootstrap interval over `documents`; `interval_note` says why there is none or why it
+    is coarse (one document; 5 documents allow only 126 distinct resamples)."""
+
     value: float | None
     ci_low: float | None = None
     ci_high: float | None = None
     n: int = 0
+    unit: str | None = None
+    documents: int | None = None
+    interval_note: str | None = None
 
 
 class RunRecord(BaseModel):

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     local_ctx: int = 8192
     local_threads: int = 2
     local_start_timeout_s: float = 180.0
+    # A command template that serves a local model instead of llama-cpp-python's server, e.g.
+    # "llama-server -m {gguf} --alias {alias} --host {host} --port {port}".
+    local_server: str | None = None
     # Replay / record HTTP for model calls (vcrpy); None means live calls.
     cassette: Path | None = None
     record: bool = False

@@ -116,20 +116,19 @@ def serve(
         str, typer.Argument(help="local, local:smollm2-135m or local:gemma3-270m")
     ] = "local",
 ) -> None:
-    """Run the embedded llama.cpp server in the foreground, for reuse by many commands."""
+    """Run the embedded llama.cpp server until Ctrl-C; other commands share it meanwhile."""
     from verifier.models.local import resolve_local, running_server
 
     settings = state.settings()
     lm = resolve_local(model)
-    typer.echo(
-        f"serving {lm.alias} ({lm.description}) on http://{settings.local_host}:{settings.local_port}/v1",
-        err=True,
-    )
-    try:
-        with running_server(lm, settings, foreground=True):
-            pass
-    except KeyboardInterrupt:
-        typer.echo("stopped", err=True)
+    with running_server(lm, settings) as server:
+        where = f"log: {server.log}" if server.log else "started outside verifier"
+        typer.echo(f"serving {lm.alias} ({lm.description}) on {server.url}; {where}", err=True)
+        typer.echo("Ctrl-C to stop (it stays up while other runs use it)", err=True)
+        try:
+            server.wait()
+        except KeyboardInterrupt:
+            typer.echo("stopped", err=True)
 
 
 @app.command("strategies")
@@ -161,11 +160,17 @@ def strategies_cmd() -> None:
 
 
 @app.command()
-def models() -> None:
+def models(
+    check: Annotated[
+        bool,
+        typer.Option(help="run each installed local model once (a one-token completion)"),
+    ] = True,
+) -> None:
     """What is configured, what is available locally, and which provider keys are set."""
     from verifier.models.info import describe_models
 
-    describe_models(state.settings())
+    if not describe_models(state.settings(), check=check):
+        raise typer.Exit(4)
 
 
 @cache_app.command("stats")
@@ -197,6 +202,14 @@ Concurrency = Annotated[
     int,
     typer.Option(
         min=1, help="model requests in flight at once (chunks, judge calls, brief sections)"
+    ),
+]
+VocabularyOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--vocabulary",
+        help="story vocabulary for grouping (verifier/data/vocabulary_NAME.yaml); repeatable; "
+        "default: all shipped",
     ),
 ]
 StrategyOpt = Annotated[
@@ -286,6 +299,7 @@ def verify_cmd(
     as_json: AsJson = False,
     concurrency: Concurrency = 1,
     strategy: StrategyOpt = None,
+    vocabulary: VocabularyOpt = None,
 ) -> None:
     """Judge each claim against its source, then group claims across sources."""
     from verifier.models.gateway import Gateway
@@ -311,7 +325,7 @@ def verify_cmd(
     finally:
         if gateway:
             gateway.close()
-    groups = group_claims(all_claims, documents)
+    groups = group_claims(all_claims, documents, tuple(vocabulary) if vocabulary else None)
     counts: dict[str, int] = {}
     for v in verdicts:
         counts[v.label.value] = counts.get(v.label.value, 0) + 1
@@ -352,6 +366,7 @@ def brief_cmd(
     concurrency: Concurrency = 1,
     strategy: StrategyOpt = None,
     brief_strategy: BriefStrategyOpt = None,
+    vocabulary: VocabularyOpt = None,
 ) -> None:
     """A neutral multi-perspective brief of the articles, every sentence cited and checked."""
     from verifier.briefing import get_brief_strategy
@@ -380,7 +395,7 @@ def brief_cmd(
             all_claims, extraction_strategy = extraction.all_claims(), extraction.strategy
         with progress("2/4 verifying claims", len(all_claims)) as advance:
             verdicts = verify_claims(all_claims, documents, gw, on_done=advance)
-        groups = group_claims(all_claims, documents)
+        groups = group_claims(all_claims, documents, tuple(vocabulary) if vocabulary else None)
         with progress("3/4 writing brief", writer.stage_count(docs)) as advance:
             brief = writer.write(gw, docs, all_claims, verdicts, groups, on_done=advance)
         brief.calls = list(gw.records)
@@ -469,15 +484,31 @@ def _metrics_table(rows: dict[str, Any], title: str) -> Any:
     t = Table(title=title)
     for col in ("metric", "value", "95% CI", "n"):
         t.add_column(col)
+    notes: set[str] = set()
+    docs: set[int] = set()
     for name, m in rows.items():
         ci = "" if m.ci_low is None else f"{m.ci_low:.3f}–{m.ci_high:.3f}"
-        t.add_row(name, "n/a" if m.value is None else f"{m.value:.3f}", ci, str(m.n))
+        n = f"{m.n} {m.unit}" if m.unit else str(m.n)
+        t.add_row(name, "n/a" if m.value is None else f"{m.value:.3f}", ci, n)
+        if m.interval_note:
+            notes.add(m.interval_note)
+        if m.documents is not None:
+            docs.add(m.documents)
+    caption = [f"{d} document(s) scored" for d in sorted(docs)] + sorted(notes)
+    t.caption = "; ".join(caption) or None
     return t
 
 
 def _metric_json(metrics: dict[str, Any]) -> dict[str, Any]:
     flat: dict[str, Any] = {k: m.value for k, m in metrics.items()}
     flat["ci"] = {k: [m.ci_low, m.ci_high] for k, m in metrics.items()}
+    flat["n"] = {k: m.n for k, m in metrics.items()}
+    notes = {m.interval_note for m in metrics.values() if m.interval_note}
+    docs = {m.documents for m in metrics.values() if m.documents is not None}
+    if docs:
+        flat["documents"] = max(docs)
+    if notes:
+        flat["interval_note"] = "; ".join(sorted(notes))
     return flat
 
 
@@ -491,6 +522,13 @@ def score_cmd(
     docs: Annotated[Path, typer.Option("--docs", help="source documents the claims quote")] = Path(
         "seeds"
     ),
+    groups: Annotated[
+        Path | None,
+        typer.Option(
+            "--groups",
+            help="predicted groups: a verify or brief JSON (default: --pred's, if a brief)",
+        ),
+    ] = None,
     as_json: AsJson = False,
     fail_under: Gates = None,
 ) -> None:
@@ -500,14 +538,21 @@ def score_cmd(
     from verifier.evaluation.gold import load_gold
     from verifier.evaluation.metrics import score
     from verifier.evaluation.suites import check_gates, parse_gates
-    from verifier.pipeline.claimfiles import load_predictions
+    from verifier.pipeline.claimfiles import load_groups, load_predictions
     from verifier.pipeline.documents import load_documents
     from verifier.render.display import out
 
     gates = parse_gates(fail_under or [])
     documents = {d.id: d for d in load_documents([docs])}
     gold_docs, gold_groups = load_gold(gold, {k: d.text for k, d in documents.items()})
-    report = score(load_predictions(pred), gold_docs, documents, None, gold_groups)
+    if groups is None and pred.is_file() and pred.suffix.lower() == ".json":
+        try:
+            pred_groups = load_groups(pred)  # a brief carries its groups
+        except InputError:
+            pred_groups = None
+    else:
+        pred_groups = load_groups(groups) if groups is not None else None
+    report = score(load_predictions(pred), gold_docs, documents, pred_groups, gold_groups)
     if as_json:
         data = _metric_json(report.metrics)
         data["per_document"] = report.per_document
@@ -647,7 +692,8 @@ def leaderboard_cmd(
     t = Table(title="leaderboard (value and 95% CI; best claim_f1 first)")
     t.add_column("")
     for row in rows:
-        t.add_column(f"{row['model']}\n{row['suite']} · {row['date']}", no_wrap=True)
+        mark = " (baseline)" if row.get("baseline") else ""
+        t.add_column(f"{row['model']}{mark}\n{row['suite']} · {row['date']}", no_wrap=True)
     for name in metric_names([chosen[r["run_id"]] for r in rows]):
         cells = []
         for row in rows:

@@ -28,8 +28,8 @@ from pydantic import BaseModel, Field
 
 from verifier.evaluation.assignment import linear_sum_assignment
 from verifier.evaluation.attribution import TOKEN_SIMILARITY, equivalent
+from verifier.metrics import DocumentAlignment, Metric, ordered
 from verifier.schemas import (
-    METRIC_NAMES,
     Claim,
     ClaimGroup,
     Document,
@@ -46,6 +46,8 @@ log = logging.getLogger("verifier")
 
 #: A predicted and a gold claim are a match only at or above this similarity.
 MATCH_THRESHOLD = 0.5
+#: A predicted quote detects a gold claim at or above this span overlap over union.
+DETECTION_THRESHOLD = 0.5
 #: How much numeric disagreement can take off: similarity = lexical × (1 − w·(1 − numeric)).
 NUMERIC_WEIGHT = 0.4
 #: Numeric agreement when only one of the two claims contains numbers.
@@ -244,6 +246,11 @@ class DefaultMatcher:
     ) -> np.ndarray:
         pf = [_Features.of(c, document) for c in pred]
         gf = [_Features.of(c, document) for c in gold]
+        return self.matrix(pf, gf, outlet)
+
+    def matrix(
+        self, pf: Sequence[_Features], gf: Sequence[_Features], outlet: str | None = None
+    ) -> np.ndarray:
         out = np.zeros((len(pf), len(gf)))
         for i, p in enumerate(pf):
             for j, g in enumerate(gf):
@@ -345,6 +352,60 @@ def _canonical(claims: Sequence[Claim]) -> list[int]:
     return sorted(range(len(claims)), key=keys.__getitem__)
 
 
+def _assign(
+    sim: np.ndarray,
+    threshold: float,
+    po: list[int],
+    go: list[int],
+    ps: Sequence[Claim],
+    gs: Sequence[Claim],
+) -> list[AlignedPair]:
+    """Pairs of an optimal assignment over `sim` (canonical order) at or above `threshold`."""
+    sim = np.clip(np.nan_to_num(sim, nan=0.0), 0.0, 1.0)
+    gated = np.where(sim >= threshold, sim, 0.0)
+    if not gated.any():
+        return []
+    rows, cols = linear_sum_assignment(gated, maximize=True)
+    pairs = [
+        AlignedPair(po[i], go[j], ps[i], gs[j], float(sim[i, j]))
+        for i, j in zip(rows, cols, strict=True)
+        if sim[i, j] >= threshold
+    ]
+    return sorted(pairs, key=lambda p: p.gold_index)
+
+
+def _alignments(
+    pred: Sequence[Claim],
+    gold: Sequence[Claim],
+    document: str | None,
+    matcher: Matcher,
+    outlet: str | None,
+) -> tuple[list[AlignedPair], list[AlignedPair]]:
+    """Claim pairs (by `matcher`) and detection pairs (quote spans, IoU) of one document."""
+    po, go = _canonical(pred), _canonical(gold)
+    if not po or not go:
+        return [], []
+    ps, gs = [pred[i] for i in po], [gold[j] for j in go]
+    pf = [_Features.of(c, document) for c in ps]
+    gf = [_Features.of(c, document) for c in gs]
+    if isinstance(matcher, DefaultMatcher):
+        raw = matcher.matrix(pf, gf, outlet)
+    else:
+        raw = matcher.similarity_matrix(ps, gs, document)
+    sim = np.asarray(raw, dtype=float)
+    if sim.shape != (len(ps), len(gs)):
+        raise ValueError(
+            f"matcher {matcher.name} returned shape {sim.shape}, expected {(len(ps), len(gs))}"
+        )
+    spans = np.array(
+        [[overlap_over_union(p.span, g.span) if p.span and g.span else 0.0 for g in gf] for p in pf]
+    )
+    return (
+        _assign(sim, matcher.threshold, po, go, ps, gs),
+        _assign(spans, DETECTION_THRESHOLD, po, go, ps, gs),
+    )
+
+
 def align(
     pred: Sequence[Claim],
     gold: Sequence[Claim],
@@ -359,29 +420,7 @@ def align(
     Claims are put in a canonical order first, so ties break the same way for any input order.
     `outlet` (the document's outlet) lets "the article" and the outlet's name be one source.
     """
-    matcher = matcher or DEFAULT_MATCHER
-    po, go = _canonical(pred), _canonical(gold)
-    if not po or not go:
-        return []
-    ps, gs = [pred[i] for i in po], [gold[j] for j in go]
-    if isinstance(matcher, DefaultMatcher):
-        raw = matcher.similarity_matrix(ps, gs, document, outlet)
-    else:
-        raw = matcher.similarity_matrix(ps, gs, document)
-    sim = np.asarray(raw, dtype=float)
-    if sim.shape != (len(ps), len(gs)):
-        raise ValueError(
-            f"matcher {matcher.name} returned shape {sim.shape}, expected {(len(ps), len(gs))}"
-        )
-    sim = np.clip(np.nan_to_num(sim, nan=0.0), 0.0, 1.0)
-    gated = np.where(sim >= matcher.threshold, sim, 0.0)
-    rows, cols = linear_sum_assignment(gated, maximize=True)
-    pairs = [
-        AlignedPair(po[i], go[j], ps[i], gs[j], float(sim[i, j]))
-        for i, j in zip(rows, cols, strict=True)
-        if sim[i, j] >= matcher.threshold
-    ]
-    return sorted(pairs, key=lambda p: p.gold_index)
+    return _alignments(pred, gold, document, matcher or DEFAULT_MATCHER, outlet)[0]
 
 
 # --------------------------------------------------------------------------- field checks
@@ -436,23 +475,6 @@ class ScoreReport(BaseModel):
 
 
 @dataclass
-class _DocCounts:
-    n_gold: int = 0
-    n_pred: int = 0
-    matched: int = 0
-    attribution_ok: int = 0
-    certainty_ok: int = 0
-    type_ok: int = 0
-    quantity_ok: int = 0
-    quantity_n: int = 0
-    grounded: int = 0
-    grounding_n: int = 0
-
-
-_COUNT_FIELDS = tuple(_DocCounts.__dataclass_fields__)
-
-
-@dataclass
 class _Ratio:
     """A metric as Σ w·num / Σ w·den over units (documents, claim pairs or groups).
 
@@ -477,44 +499,47 @@ class _Ratio:
         return out
 
 
-def _metric(ratio: _Ratio | None, n_docs: int, draws: np.ndarray, confidence: float) -> MetricValue:
+def distinct_resamples(n_docs: int) -> int:
+    """How many different bootstrap samples `n_docs` documents allow: C(2n − 1, n)."""
+    return math.comb(2 * n_docs - 1, n_docs) if n_docs > 0 else 0
+
+
+def _interval_note(n_docs: int, resamples: int) -> str | None:
+    if n_docs < 2:
+        return f"{n_docs} document: no interval (resampling needs two or more documents)"
+    distinct = distinct_resamples(n_docs)
+    if distinct < resamples:
+        return f"{n_docs} documents allow only {distinct} distinct resamples: a coarse interval"
+    return None
+
+
+def _metric(
+    ratio: _Ratio | None,
+    n_docs: int,
+    draws: np.ndarray,
+    confidence: float,
+    definition: Metric,
+    resamples: int,
+) -> MetricValue:
+    base = {"unit": definition.unit, "documents": n_docs}
     if ratio is None or n_docs == 0:
-        return MetricValue(value=None, n=0)
+        return MetricValue(value=None, n=0, **base)
     n = int(ratio.den.sum())
     point = float(ratio.values(np.ones((1, n_docs)))[0])
     if math.isnan(point):
-        return MetricValue(value=None, n=n)
+        return MetricValue(value=None, n=n, **base)
+    note = _interval_note(n_docs, resamples)
+    if n_docs < 2 or draws.shape[0] == 0:
+        return MetricValue(value=point, n=n, interval_note=note, **base)
     boot = ratio.values(draws)
     boot = boot[~np.isnan(boot)]
     if boot.size == 0:
-        return MetricValue(value=point, n=n)
+        return MetricValue(value=point, n=n, interval_note=note, **base)
     tail = (1 - confidence) / 2 * 100
     lo, hi = np.percentile(boot, [tail, 100 - tail])
-    return MetricValue(value=point, ci_low=float(lo), ci_high=float(hi), n=n)
-
-
-def _div(num: float, den: float) -> float | None:
-    return num / den if den else None
-
-
-def _doc_metrics(c: _DocCounts) -> dict[str, float | None]:
-    precision = _div(c.matched, c.n_pred)
-    if precision is None and c.n_gold:
-        precision = 0.0
-    return {
-        "claim_precision": precision,
-        "claim_recall": _div(c.matched, c.n_gold),
-        "claim_f1": _div(2 * c.matched, c.n_pred + c.n_gold),
-        "attribution_accuracy": _div(c.attribution_ok, c.matched),
-        "certainty_accuracy": _div(c.certainty_ok, c.matched),
-        "type_accuracy": _div(c.type_ok, c.matched),
-        "quantity_accuracy": _div(c.quantity_ok, c.quantity_n),
-        "grounding_rate": _div(c.grounded, c.grounding_n),
-        "hallucination_rate": _div(c.grounding_n - c.grounded, c.grounding_n),
-        "n_gold": float(c.n_gold),
-        "n_pred": float(c.n_pred),
-        "n_matched": float(c.matched),
-    }
+    return MetricValue(
+        value=point, ci_low=float(lo), ci_high=float(hi), n=n, interval_note=note, **base
+    )
 
 
 def _doc_text(documents: Mapping[str, str | Document], doc_id: str) -> str | None:
@@ -527,6 +552,20 @@ def _doc_text(documents: Mapping[str, str | Document], doc_id: str) -> str | Non
 def _doc_outlet(documents: Mapping[str, str | Document], doc_id: str) -> str | None:
     d = documents.get(doc_id)
     return d.outlet if isinstance(d, Document) else None
+
+
+def _per_document(doc: DocumentAlignment, definitions: Sequence[Metric]) -> dict[str, float | None]:
+    out: dict[str, float | None] = {}
+    for m in definitions:
+        num, den = m.per_document(doc)
+        value = num / den if den else None
+        if value is None and m.zero_when is not None and m.zero_when(doc):
+            value = 0.0
+        out[m.name] = value
+    out.update(
+        n_gold=float(len(doc.gold)), n_pred=float(len(doc.pred)), n_matched=float(len(doc.pairs))
+    )
+    return out
 
 
 def score(
@@ -543,12 +582,14 @@ def score(
 ) -> ScoreReport:
     """Score predictions against gold, per document and overall, with bootstrap intervals.
 
-    Gold documents without a prediction count as empty predictions; predicted documents
-    without gold are listed in `unscored_documents` and not scored. `documents` (doc id →
-    text) is needed for grounding and for locating quote spans; a gold document missing
-    from it has no grounding score.
+    Every registered metric (`verifier.metrics`) is computed. Gold documents without a
+    prediction count as empty predictions; predicted documents without gold are listed in
+    `unscored_documents` and not scored. `documents` (doc id → text or `Document`) is needed
+    for grounding and quote spans; a `Document`'s outlet lets "the article" match its name.
     """
     matcher = matcher or DEFAULT_MATCHER
+    definitions = ordered()
+    doc_metrics = [m for m in definitions if m.scope == "documents"]
     doc_ids = sorted(gold)
     index = {d: k for k, d in enumerate(doc_ids)}
     warnings: list[str] = []
@@ -559,7 +600,7 @@ def score(
             + ", ".join(unscored)
         )
 
-    counts: list[_DocCounts] = []
+    aligned: list[DocumentAlignment] = []
     items: list[dict[str, Any]] = []
     per_document: dict[str, dict[str, float | None]] = {}
     pred_to_gold: dict[tuple[str, str], str] = {}  # (doc id, predicted id) -> gold id
@@ -587,55 +628,18 @@ def score(
             gold_doc.setdefault(g.id, doc_id)
 
         outlet = _doc_outlet(documents, doc_id)
-        pairs = align(p_claims, g_claims, text, matcher, outlet)
-        c = _DocCounts(n_gold=len(g_claims), n_pred=len(p_claims), matched=len(pairs))
-        by_gold = {pair.gold_index: pair for pair in pairs}
-        by_pred = {pair.pred_index: pair for pair in pairs}
-        for j, g in enumerate(g_claims):
-            pair = by_gold.get(j)
-            item: dict[str, Any] = {
-                "kind": "gold",
-                "doc_id": doc_id,
-                "gold_id": g.id,
-                "found": pair is not None,
-                "pred_id": pair.pred.id if pair else None,
-                "similarity": round(pair.similarity, 4) if pair else None,
-            }
-            if pair:
-                p = pair.pred
-                checks = {
-                    "attribution_ok": attribution_match(p.attributed_to, g.attributed_to, outlet),
-                    "certainty_ok": p.certainty == g.certainty,
-                    "type_ok": p.claim_type == g.claim_type,
-                    "quantity_ok": quantities_match(p.quantities, g.quantities),
-                }
-                c.attribution_ok += checks["attribution_ok"]
-                c.certainty_ok += checks["certainty_ok"]
-                c.type_ok += checks["type_ok"]
-                if checks["quantity_ok"] is not None:
-                    c.quantity_n += 1
-                    c.quantity_ok += checks["quantity_ok"]
-                item.update(checks)
-                pred_to_gold[(doc_id, p.id)] = g.id
-            items.append(item)
-        for i, p in enumerate(p_claims):
-            pair = by_pred.get(i)
-            grounded = None if text is None else find_quote(p.quote, text) is not None
-            if grounded is not None:
-                c.grounding_n += 1
-                c.grounded += grounded
-            items.append(
-                {
-                    "kind": "pred",
-                    "doc_id": doc_id,
-                    "pred_id": p.id,
-                    "gold_id": pair.gold.id if pair else None,
-                    "similarity": round(pair.similarity, 4) if pair else None,
-                    "grounded": grounded,
-                }
-            )
-        counts.append(c)
-        per_document[doc_id] = _doc_metrics(c)
+        pairs, spans = _alignments(p_claims, g_claims, text, matcher, outlet)
+        doc = DocumentAlignment(doc_id, text, outlet, p_claims, g_claims, pairs, spans)
+        for m in doc_metrics:
+            if m.pair_check is not None:
+                doc.pair_checks[m.name] = [m.pair_check(p, doc) for p in m.pairs_of(doc)]
+            if m.claim_check is not None:
+                doc.claim_checks[m.name] = [m.claim_check(c, doc) for c in p_claims]
+        aligned.append(doc)
+        per_document[doc_id] = _per_document(doc, doc_metrics)
+        items.extend(_items(doc, doc_metrics))
+        for pair in pairs:
+            pred_to_gold[(doc_id, pair.pred.id)] = pair.gold.id
         items.append(
             {
                 "kind": "document",
@@ -647,24 +651,16 @@ def score(
     for doc_id in unscored:
         items.append({"kind": "document", "doc_id": doc_id, "status": "not_in_gold", "error": None})
 
-    arr = {f: np.array([getattr(c, f) for c in counts], dtype=float) for f in _COUNT_FIELDS}
-
     def per_doc(draws: np.ndarray) -> np.ndarray:
         return draws
 
-    ratios: dict[str, _Ratio | None] = {
-        "claim_precision": _Ratio(arr["matched"], arr["n_pred"], per_doc, alt=arr["n_gold"]),
-        "claim_recall": _Ratio(arr["matched"], arr["n_gold"], per_doc),
-        "claim_f1": _Ratio(2 * arr["matched"], arr["n_pred"] + arr["n_gold"], per_doc),
-        "attribution_accuracy": _Ratio(arr["attribution_ok"], arr["matched"], per_doc),
-        "certainty_accuracy": _Ratio(arr["certainty_ok"], arr["matched"], per_doc),
-        "type_accuracy": _Ratio(arr["type_ok"], arr["matched"], per_doc),
-        "quantity_accuracy": _Ratio(arr["quantity_ok"], arr["quantity_n"], per_doc),
-        "grounding_rate": _Ratio(arr["grounded"], arr["grounding_n"], per_doc),
-        "hallucination_rate": _Ratio(
-            arr["grounding_n"] - arr["grounded"], arr["grounding_n"], per_doc
-        ),
-    }
+    ratios: dict[str, _Ratio | None] = {}
+    for m in doc_metrics:
+        counts = np.array([m.per_document(d) for d in aligned], dtype=float).reshape(-1, 2)
+        alt = None
+        if m.zero_when is not None:
+            alt = np.array([m.zero_when(d) for d in aligned], dtype=float)
+        ratios[m.name] = _Ratio(counts[:, 0], counts[:, 1], per_doc, alt=alt)
     group_ratios, group_warnings = _group_ratios(
         pred_groups, gold_groups, pred_to_gold, gold_doc, index, set(gold) | set(pred)
     )
@@ -675,10 +671,13 @@ def score(
     n_docs = len(doc_ids)
     draws = (
         rng.multinomial(n_docs, np.full(n_docs, 1 / n_docs), size=resamples).astype(float)
-        if n_docs and resamples > 0
+        if n_docs > 1 and resamples > 0
         else np.zeros((0, n_docs))
     )
-    metrics = {name: _metric(ratios.get(name), n_docs, draws, confidence) for name in METRIC_NAMES}
+    metrics = {
+        m.name: _metric(ratios.get(m.name), n_docs, draws, confidence, m, resamples)
+        for m in definitions
+    }
     return ScoreReport(
         metrics=metrics,
         per_document=per_document,
@@ -688,13 +687,61 @@ def score(
         settings={
             "matcher": matcher.name,
             "match_threshold": matcher.threshold,
+            "detection_threshold": DETECTION_THRESHOLD,
             "attribution_token_similarity": TOKEN_SIMILARITY,
             "group_match_threshold": GROUP_MATCH_THRESHOLD,
             "bootstrap_resamples": resamples,
             "bootstrap_seed": seed,
             "confidence": confidence,
+            "documents": n_docs,
+            "distinct_resamples": distinct_resamples(n_docs),
         },
     )
+
+
+def _items(doc: DocumentAlignment, definitions: Sequence[Metric]) -> list[dict[str, Any]]:
+    """One row per gold claim (found? which fields agree) and per predicted claim."""
+    rows: list[dict[str, Any]] = []
+    by_gold = {p.gold_index: (k, p) for k, p in enumerate(doc.pairs)}
+    by_pred = {p.pred_index: p for p in doc.pairs}
+    detected = {p.gold_index: p.pred.id for p in doc.spans}
+    by_span = {p.gold_index: k for k, p in enumerate(doc.spans)}
+    for j, g in enumerate(doc.gold):
+        k, pair = by_gold.get(j, (None, None))
+        item: dict[str, Any] = {
+            "kind": "gold",
+            "doc_id": doc.doc_id,
+            "gold_id": g.id,
+            "found": pair is not None,
+            "pred_id": pair.pred.id if pair else None,
+            "similarity": round(pair.similarity, 4) if pair else None,
+            "detected_by": detected.get(j),
+        }
+        if pair is not None and k is not None:
+            for m in definitions:
+                if m.pair_check is not None and m.item_key and m.pairs == "claims":
+                    item[m.item_key] = doc.pair_checks[m.name][k]
+        if j in by_span:
+            for m in definitions:
+                if m.pair_check is not None and m.item_key and m.pairs == "spans":
+                    v = doc.pair_checks[m.name][by_span[j]]
+                    item[m.item_key] = round(v, 4) if isinstance(v, float) else v
+        rows.append(item)
+    for i, p in enumerate(doc.pred):
+        pair = by_pred.get(i)
+        item = {
+            "kind": "pred",
+            "doc_id": doc.doc_id,
+            "pred_id": p.id,
+            "gold_id": pair.gold.id if pair else None,
+            "similarity": round(pair.similarity, 4) if pair else None,
+        }
+        for m in definitions:
+            if m.claim_check is not None and m.item_key:
+                v = doc.claim_checks[m.name][i]
+                item[m.item_key] = round(v, 4) if isinstance(v, float) else v
+        rows.append(item)
+    return rows
 
 
 def _group_ratios(

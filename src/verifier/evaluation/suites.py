@@ -34,6 +34,8 @@ class SuiteFile(BaseModel):
     cassette: str | None = None  # per-model recording; {model} is replaced by the model slug
     runs: str = "../runs"
     models: list[str] = ["local"]
+    #: story vocabularies grouping reads claims with (verifier/data/vocabulary_<name>.yaml)
+    vocabulary: list[str] | None = None
 
 
 @dataclass
@@ -48,6 +50,7 @@ class Suite:
     cassette: str | None
     runs: Path
     models: list[str]
+    vocabulary: tuple[str, ...] | None = None
 
     def cassette_for(self, model: str) -> Path | None:
         if not self.cassette:
@@ -84,6 +87,7 @@ def load_suite(path: Path) -> Suite:
         cassette=spec.cassette,
         runs=Path(os.path.normpath(base / spec.runs)),
         models=spec.models,
+        vocabulary=tuple(spec.vocabulary) if spec.vocabulary is not None else None,
     )
 
 
@@ -141,7 +145,7 @@ def run_eval(
         )
     documents = {d.id: d for d in suite.documents}
     predictions = {d.doc_id: d for d in result.documents if not d.error}
-    groups = group_claims(result.all_claims(), documents)
+    groups = group_claims(result.all_claims(), documents, suite.vocabulary)
     report = score(predictions, suite.gold, documents, groups, suite.gold_groups)
     wall = time.monotonic() - t0
     s = result.summary
@@ -206,9 +210,9 @@ def load_runs(paths: list[Path]) -> list[RunRecord]:
 
 
 def latest_per_model(runs: list[RunRecord]) -> list[RunRecord]:
-    latest: dict[tuple[str, str], RunRecord] = {}
+    latest: dict[tuple[str, str, str], RunRecord] = {}
     for r in sorted(runs, key=lambda r: r.started_at):
-        latest[(r.suite, r.model)] = r
+        latest[(r.suite, r.model, r.strategy)] = r
     return list(latest.values())
 
 
@@ -226,7 +230,13 @@ def parse_gates(specs: list[str]) -> dict[str, float]:
 
 
 def check_gates(metrics: dict[str, Any], gates: dict[str, float], who: str) -> None:
-    """Raise GateFailed naming every metric under its threshold."""
+    """Raise GateFailed naming every metric on the wrong side of its threshold.
+
+    The metric's own definition says which side: at least X, or at most X when lower is
+    better (hallucination_rate=0.2 fails above 0.2).
+    """
+    from verifier.metrics import get_metric
+
     failures = []
     for name, threshold in gates.items():
         if name not in metrics:
@@ -234,8 +244,14 @@ def check_gates(metrics: dict[str, Any], gates: dict[str, float], who: str) -> N
                 f"--fail-under: unknown metric {name!r}; known: {', '.join(sorted(metrics))}"
             )
         value = metrics[name].value if hasattr(metrics[name], "value") else metrics[name]
-        if value is None or value < threshold:
-            failures.append(f"{name}={value if value is None else round(value, 4)} < {threshold}")
+        definition = get_metric(name)
+        higher = definition is None or definition.higher_is_better
+        ok = value is not None and (value >= threshold if higher else value <= threshold)
+        if not ok:
+            op = "<" if higher else ">"
+            failures.append(
+                f"{name}={value if value is None else round(value, 4)} {op} {threshold}"
+            )
     if failures:
         raise GateFailed(f"{who}: " + "; ".join(failures))
 

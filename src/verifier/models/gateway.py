@@ -24,7 +24,13 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from verifier.errors import ConfigError, ModelCallError, ModelOutputError, OfflineMiss
+from verifier.errors import (
+    ConfigError,
+    LocalServerError,
+    ModelCallError,
+    ModelOutputError,
+    OfflineMiss,
+)
 from verifier.models.cache import ResponseCache, cache_key
 from verifier.models.local import resolve_local
 from verifier.models.providers import Provider, provider_for
@@ -39,7 +45,6 @@ R = TypeVar("R")
 
 #: Headers that must never reach a cassette.
 SECRET_HEADERS = ("authorization", "api-key", "x-api-key", "x-goog-api-key", "openai-organization")
-
 
 
 @dataclass
@@ -130,6 +135,8 @@ class Gateway:
         self._api_base: str | None = self.route.api_base
         self._api_key: str | None = None
         self._transport_ready = False
+        #: raises LocalServerError once the embedded server has died (no retries against it)
+        self._server_check: Callable[..., None] | None = None
         self.throttle = Throttle(concurrency or getattr(settings, "concurrency", 1) or 1)
 
     @property
@@ -286,12 +293,13 @@ class Gateway:
             if self.provider.name == "local":
                 from verifier.models.local import base_url, running_server
 
+                lm = resolve_local(self.model)
                 self._api_key = "local-no-key"
                 if replaying:
-                    self._api_base = base_url(self.settings)  # replayed: no server needed
+                    self._api_base = base_url(self.settings, lm)  # replayed: no server needed
                 else:
-                    lm = resolve_local(self.model)
-                    self._api_base = self._stack.enter_context(running_server(lm, self.settings))
+                    server = self._stack.enter_context(running_server(lm, self.settings))
+                    self._api_base, self._server_check = server.url, server.check
             from verifier.models.netguard import refuse_cross_host_redirects
 
             refuse_cross_host_redirects()
@@ -338,7 +346,7 @@ class Gateway:
             cause = e.__cause__
             if isinstance(cause, ModelCallError):  # transport gave up: say which call
                 raise ModelCallError(f"{label}: {self.model}: {cause}") from cause
-            if isinstance(cause, (OfflineMiss, ConfigError)):
+            if isinstance(cause, (OfflineMiss, ConfigError, LocalServerError)):
                 raise cause from None
             if not isinstance(cause, (ValidationError, json.JSONDecodeError, ValueError)):
                 raise ModelCallError(f"{label}: {self.model}: {_one_line(cause or e)}") from e
@@ -388,9 +396,11 @@ class Gateway:
         def send(**kwargs: Any) -> Any:
             kwargs = provider.adapt_request(kwargs, schema)
             response = _with_backoff(
-                lambda: _has_choices(litellm.completion(num_retries=0, **kwargs)),
+                # Retries are ours alone: litellm's and the OpenAI SDK's would multiply them.
+                lambda: _has_choices(litellm.completion(num_retries=0, max_retries=0, **kwargs)),
                 settings,
                 throttle,
+                self._server_check,
             )
             usage["attempts"] += 1
             u = getattr(response, "usage", None)
@@ -417,11 +427,16 @@ def _has_choices(response: Any) -> Any:
 
 
 def _with_backoff(
-    fn: Callable[[], Any], settings: Settings, throttle: Throttle | None = None
+    fn: Callable[[], Any],
+    settings: Settings,
+    throttle: Throttle | None = None,
+    server_check: Callable[..., None] | None = None,
 ) -> Any:
     """Retry transient transport failures (429, 5xx, timeouts, dropped connections, no choices).
 
     Each attempt takes a slot of `throttle`; a 429 pauses every sender sharing it.
+    `server_check` (the embedded server's) raises once that server is dead: before each
+    attempt, and after a failed one, so a crash is reported at once instead of retried.
     """
     import litellm
 
@@ -439,6 +454,8 @@ def _with_backoff(
     throttle = throttle or Throttle(1)
     attempt = 0
     while True:
+        if server_check is not None:
+            server_check()
         try:
             with throttle.slot():
                 return fn()
@@ -452,6 +469,8 @@ def _with_backoff(
                     raise OfflineMiss(str(miss)) from e
                 raise OfflineMiss(f"request not in the cassette: {_one_line(miss)[:200]}") from e
             if isinstance(e, transient):
+                if server_check is not None:
+                    server_check(grace=1.0)  # a crash shows as a dropped connection first
                 attempt += 1
                 if attempt > settings.transport_retries:
                     status = getattr(e, "status_code", None)

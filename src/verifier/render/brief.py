@@ -138,8 +138,11 @@ def _label(claim_id: str, ix: _Index) -> str:
 def _claim_title(claim: Claim | None, claim_id: str, verdict: Verdict | None) -> str:
     if claim is None:
         return f"{claim_id}: this claim is not in the brief"
-    lines = [claim.text, f"Attributed to: {claim.attributed_to}",
-             f"Certainty: {claim.certainty.value}"]
+    lines = [
+        claim.text,
+        f"Attributed to: {claim.attributed_to}",
+        f"Certainty: {claim.certainty.value}",
+    ]
     if verdict is not None:
         lines.append(f"Verdict: {verdict.label.value.replace('_', ' ')}")
     return "\n".join(lines)
@@ -185,8 +188,10 @@ def brief_markdown(brief: Brief) -> str:
     out.append(f"- Share supported: {pct(v.share_supported)}")
     flags = ", ".join(f"{k} {n}" for k, n in sorted(v.flags.items()) if n) or "none"
     out.append(f"- Flags: {flags}")
-    for title, values in (("source", v.citations_by_source),
-                          ("perspective", v.citations_by_perspective)):
+    for title, values in (
+        ("source", v.citations_by_source),
+        ("perspective", v.citations_by_perspective),
+    ):
         shares = _is_share(values.values())
         out.append(f"- Citation {'share' if shares else 'count'} by {title}:")
         if not values:
@@ -225,9 +230,11 @@ def brief_markdown(brief: Brief) -> str:
             if c is None:
                 out.append(f"- [{_label(cid, ix)}] not in the brief's claims")
                 continue
-            out.append(f"- [{_label(cid, ix)}] {c.text} — {c.attributed_to}; "
-                       f"{c.certainty.value}; quote: “{c.quote}”"
-                       + (" (quote not located)" if c.start is None else ""))
+            out.append(
+                f"- [{_label(cid, ix)}] {c.text} — {c.attributed_to}; "
+                f"{c.certainty.value}; quote: “{c.quote}”"
+                + (" (quote not located)" if c.start is None else "")
+            )
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -260,8 +267,12 @@ def _anchor_ids(ix: _Index, cited: list[str]) -> None:
     for cid in cited:
         claim = ix.claims.get(cid)
         label = _label(cid, ix)
-        cite = _Cite(claim_id=cid, label=label, claim=claim,
-                     title=_claim_title(claim, cid, ix.verdicts.get(cid)))
+        cite = _Cite(
+            claim_id=cid,
+            label=label,
+            claim=claim,
+            title=_claim_title(claim, cid, ix.verdicts.get(cid)),
+        )
         if claim is not None:
             slug = f"{ix.source_label(claim.doc_id)}-{_local_id(cid)}"
             cite.claim_anchor = unique(f"claim-{slug}")
@@ -296,12 +307,12 @@ def _marked_text(text: str, cites: list[_Cite]) -> Markup:
         mark_id = f' id="{esc(starting[0].quote_anchor)}"' if starting else ""
         title = esc("\n\n".join(f"{c.label}: {c.title}" for c in covering))
         cls = "multi" if len(covering) > 1 else ""
-        parts.append(f'<mark{mark_id} class="{cls}" title="{title}">{seg}</mark>'.replace(
-            ' class=""', ""))
+        parts.append(
+            f'<mark{mark_id} class="{cls}" title="{title}">{seg}</mark>'.replace(' class=""', "")
+        )
         for _, e, c in spans:
             if e == b:
-                parts.append(f'<a class="mlabel" href="#{esc(c.claim_anchor)}">'
-                             f"{esc(c.label)}</a>")
+                parts.append(f'<a class="mlabel" href="#{esc(c.claim_anchor)}">{esc(c.label)}</a>')
     return Markup("".join(parts))
 
 
@@ -315,8 +326,13 @@ class _Bar:
     missing: bool = False
 
 
-def _bars(values: Mapping[str, float], names: Mapping[str, str], extra_zero: Iterable[str] = (),
-          width: float = 360.0, max_label: int = 34) -> list[_Bar]:
+def _bars(
+    values: Mapping[str, float],
+    names: Mapping[str, str],
+    extra_zero: Iterable[str] = (),
+    width: float = 360.0,
+    max_label: int = 34,
+) -> list[_Bar]:
     vals = dict(values)
     zero = dict.fromkeys(extra_zero)
     for k in zero:
@@ -327,38 +343,67 @@ def _bars(values: Mapping[str, float], names: Mapping[str, str], extra_zero: Ite
     for key, v in vals.items():
         full = names.get(key, key)
         label = full if len(full) <= max_label else full[: max_label - 1].rstrip() + "…"
-        out.append(_Bar(label=label, full=full, value=v, text=_share_text(v, shares),
-                        width=max(0.0, min(1.0, v / top)) * width,
-                        missing=key in zero and v == 0))
+        out.append(
+            _Bar(
+                label=label,
+                full=full,
+                value=v,
+                text=_share_text(v, shares),
+                width=max(0.0, min(1.0, v / top)) * width,
+                missing=key in zero and v == 0,
+            )
+        )
     return out
 
 
 def _chart(brief: Brief, ix: _Index) -> dict[str, Any]:
     v = brief.verification
     src_names = {s.id: ix.describe_source(s.id) for s in ix.sources}
-    panels = [("Citations by source", _bars(v.citations_by_source, src_names)),
-              ("Citations by perspective",
-               _bars(v.citations_by_perspective, {}, extra_zero=v.missing_perspectives))]
+    panels = [
+        ("Citations by source", _bars(v.citations_by_source, src_names)),
+        (
+            "Citations by perspective",
+            _bars(v.citations_by_perspective, {}, extra_zero=v.missing_perspectives),
+        ),
+    ]
     row, head, gap = 22, 26, 14
     y = 0
     out = []
     for title, bars in panels:
-        out.append({"title": title, "y": y + 16, "bars": [
-            {"bar": b, "y": y + head + i * row} for i, b in enumerate(bars)]})
+        out.append(
+            {
+                "title": title,
+                "y": y + 16,
+                "bars": [{"bar": b, "y": y + head + i * row} for i, b in enumerate(bars)],
+            }
+        )
         y += head + max(1, len(bars)) * row + gap
-    return {"panels": out, "height": y, "label_w": 250, "bar_w": 360, "width": 250 + 360 + 110,
-            "empty": not (v.citations_by_source or v.citations_by_perspective)}
+    return {
+        "panels": out,
+        "height": y,
+        "label_w": 250,
+        "bar_w": 360,
+        "width": 250 + 360 + 110,
+        "empty": not (v.citations_by_source or v.citations_by_perspective),
+    }
 
 
 def _sentence_view(s: BriefSentence, ix: _Index) -> dict[str, Any]:
     cites = []
     for cid in s.cites:
         c = ix.cites[cid]
-        cites.append({"label": c.label, "href": f"#{c.anchor}" if c.anchor else None,
-                      "title": c.title})
-    return {"text": s.text, "cites": cites, "supported": s.supported,
-            "flags": [{"kind": f.kind.value, "name": f.kind.value.replace("_", " "),
-                       "detail": f.detail} for f in s.flags]}
+        cites.append(
+            {"label": c.label, "href": f"#{c.anchor}" if c.anchor else None, "title": c.title}
+        )
+    return {
+        "text": s.text,
+        "cites": cites,
+        "supported": s.supported,
+        "flags": [
+            {"kind": f.kind.value, "name": f.kind.value.replace("_", " "), "detail": f.detail}
+            for f in s.flags
+        ],
+    }
 
 
 def brief_html(brief: Brief, source_texts: dict[str, str]) -> str:
@@ -386,20 +431,34 @@ def brief_html(brief: Brief, source_texts: dict[str, str]) -> str:
         for c in cites:
             assert c.claim is not None
             verdict = ix.verdicts.get(c.claim_id)
-            claims.append({
-                "id": c.claim_anchor, "label": c.label, "text": c.claim.text,
-                "attributed_to": c.claim.attributed_to, "certainty": c.claim.certainty.value,
-                "type": c.claim.claim_type.value, "quote": c.claim.quote,
-                "verdict": verdict.label.value.replace("_", " ") if verdict else None,
-                "quote_href": f"#{c.quote_anchor}" if c.located else None,
-                "located": c.located,
-            })
-        sources.append({
-            "label": ix.labels[s.id], "id": f"src-{ix.labels[s.id]}", "doc_id": s.id,
-            "title": s.title, "outlet": s.outlet, "perspective": s.perspective, "path": s.path,
-            "claims": claims, "has_text": text is not None,
-            "text": _marked_text(text, cites) if text is not None else None,
-        })
+            claims.append(
+                {
+                    "id": c.claim_anchor,
+                    "label": c.label,
+                    "text": c.claim.text,
+                    "attributed_to": c.claim.attributed_to,
+                    "certainty": c.claim.certainty.value,
+                    "type": c.claim.claim_type.value,
+                    "quote": c.claim.quote,
+                    "verdict": verdict.label.value.replace("_", " ") if verdict else None,
+                    "quote_href": f"#{c.quote_anchor}" if c.located else None,
+                    "located": c.located,
+                }
+            )
+        sources.append(
+            {
+                "label": ix.labels[s.id],
+                "id": f"src-{ix.labels[s.id]}",
+                "doc_id": s.id,
+                "title": s.title,
+                "outlet": s.outlet,
+                "perspective": s.perspective,
+                "path": s.path,
+                "claims": claims,
+                "has_text": text is not None,
+                "text": _marked_text(text, cites) if text is not None else None,
+            }
+        )
 
     v = brief.verification
     groups = []
@@ -407,17 +466,34 @@ def brief_html(brief: Brief, source_texts: dict[str, str]) -> str:
         members = []
         for m in g.members:
             c = ix.cites.get(m.claim_id)
-            members.append({"label": c.label if c else _label(m.claim_id, ix),
-                            "href": f"#{c.anchor}" if c and c.anchor else None,
-                            "attributed_to": m.attributed_to, "certainty": m.certainty.value,
-                            "figures": ", ".join(m.figures)})
-        groups.append({"proposition": g.proposition, "label": g.label.value.replace("_", " "),
-                       "independent": g.independent_sources, "members": members,
-                       "notes": g.notes})
+            members.append(
+                {
+                    "label": c.label if c else _label(m.claim_id, ix),
+                    "href": f"#{c.anchor}" if c and c.anchor else None,
+                    "attributed_to": m.attributed_to,
+                    "certainty": m.certainty.value,
+                    "figures": ", ".join(m.figures),
+                }
+            )
+        groups.append(
+            {
+                "proposition": g.proposition,
+                "label": g.label.value.replace("_", " "),
+                "independent": g.independent_sources,
+                "members": members,
+                "notes": g.notes,
+            }
+        )
 
-    sections = [{"kind": sec.kind.value, "title": sec.title, "perspective": sec.perspective,
-                 "sentences": [_sentence_view(s, ix) for s in sec.sentences]}
-                for sec in brief.sections]
+    sections = [
+        {
+            "kind": sec.kind.value,
+            "title": sec.title,
+            "perspective": sec.perspective,
+            "sentences": [_sentence_view(s, ix) for s in sec.sentences],
+        }
+        for sec in brief.sections
+    ]
     ctx = {
         "headline": _sentence_view(brief.headline, ix),
         "sections": sections,
@@ -428,8 +504,9 @@ def brief_html(brief: Brief, source_texts: dict[str, str]) -> str:
         "v": v,
         "flags": sorted((k, n) for k, n in v.flags.items()),
         "flag_total": sum(v.flags.values()),
-        "brief_flags": [{"name": f.kind.value.replace("_", " "), "detail": f.detail}
-                        for f in v.brief_flags],
+        "brief_flags": [
+            {"name": f.kind.value.replace("_", " "), "detail": f.detail} for f in v.brief_flags
+        ],
         "chart": _chart(brief, ix),
     }
     return environment().get_template("brief.html.j2").render(**ctx)

@@ -2,8 +2,10 @@
 
 Sections: a leaderboard (one row per run), per-metric bars with 95 % CI whiskers (inline
 SVG), a per-document table, and for every gold claim whether each run found it and with
-which predicted claim. Metric names come from the runs themselves; `PREFERRED_ORDER` only
-decides which come first. Items (`RunRecord.items`) are read defensively: the scorer writes
+which predicted claim. Metric names come from the runs themselves; the metric registry
+(`verifier.metrics`) gives their order, labels and direction. Baselines (strategies without a
+model) are marked, so every model is read against them. Items (`RunRecord.items`) are read
+defensively: the scorer writes
 ``{"kind": "gold" | "pred" | "document", ...}`` but any dict with a ``gold_id`` is treated as
 a gold item, texts are taken from the item (``gold_text``/``pred_text``) or looked up in the
 gold claims and the run's predictions, and keys nobody expects are shown as they are.
@@ -16,31 +18,27 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from verifier.metrics import get_metric
+from verifier.metrics import metric_names as registered_names
 from verifier.render.brief import environment
-from verifier.schemas import METRIC_NAMES, Claim, DocumentClaims, MetricValue, RunRecord
+from verifier.schemas import Claim, DocumentClaims, MetricValue, RunRecord
 
-#: Leaderboard/bars order for known metrics; any other metric follows, alphabetically.
-PREFERRED_ORDER = METRIC_NAMES
-#: Metrics where a smaller value is better (for highlighting the best run).
-LOWER_IS_BETTER = frozenset({"hallucination_rate"})
 #: The metric the leaderboard is sorted by, when a run has it.
 RANK_METRIC = "claim_f1"
-#: Short column headings for known metrics (the full name is the heading's tooltip).
-SHORT_LABELS = {
-    "claim_f1": "F1",
-    "claim_precision": "Precision",
-    "claim_recall": "Recall",
-    "attribution_accuracy": "Attribution",
-    "certainty_accuracy": "Certainty",
-    "type_accuracy": "Type",
-    "quantity_accuracy": "Quantity",
-    "grounding_rate": "Grounded",
-    "hallucination_rate": "Hallucinated",
-    "group_pair_f1": "Group F1",
-    "group_pair_precision": "Group P",
-    "group_pair_recall": "Group R",
-    "group_label_accuracy": "Group label",
-}
+
+
+def lower_is_better(name: str) -> bool:
+    """From the metric's own definition; unknown metrics are read as higher-is-better."""
+    m = get_metric(name)
+    return m is not None and not m.higher_is_better
+
+
+def short_label(name: str) -> str:
+    """The metric's own short label (column heading), or its name for unknown metrics."""
+    m = get_metric(name)
+    return m.label if m else _label(name)
+
+
 #: Per-document keys that are counts, shown after the rates.
 _COUNT_PREFIX = "n_"
 #: Item keys with a fixed place in the gold table; other keys are shown as they are.
@@ -51,7 +49,7 @@ _KNOWN_ITEM_KEYS = frozenset(
 
 def _ordered(names: Iterable[str]) -> list[str]:
     names = set(names)
-    first = [n for n in PREFERRED_ORDER if n in names]
+    first = [n for n in registered_names() if n in names]
     counts = sorted(n for n in names - set(first) if n.startswith(_COUNT_PREFIX))
     rest = sorted(names - set(first) - set(counts))
     return first + rest + counts
@@ -82,7 +80,7 @@ def _rank_key(run: RunRecord, metric: str | None) -> tuple[int, float]:
     v = _value(run.metrics.get(metric)) if metric else None
     if v is None:
         return (1, 0.0)
-    return (0, v if metric in LOWER_IS_BETTER else -v)
+    return (0, v if lower_is_better(metric) else -v)
 
 
 def _rank_metric(runs: Sequence[RunRecord]) -> str | None:
@@ -98,9 +96,9 @@ def _sorted(runs: Sequence[RunRecord]) -> list[RunRecord]:
 def leaderboard_rows(runs: Sequence[RunRecord]) -> list[dict[str, Any]]:
     """One flat dict per run, best first (by claim_f1 when present), raw values (None = n/a).
 
-    Keys, in order: run_id, model, suite, date, started_at, then every metric name from
-    `metric_names` (its point value), then prompt_tokens, completion_tokens, tokens,
-    cost_usd, wall_seconds, calls, cache_hits.
+    Keys, in order: run_id, model, strategy, baseline, suite, date, started_at, then every
+    metric name from `metric_names` (its point value), then prompt_tokens, completion_tokens,
+    tokens, cost_usd, wall_seconds, calls, cache_hits.
     """
     names = metric_names(runs)
     rows = []
@@ -108,6 +106,8 @@ def leaderboard_rows(runs: Sequence[RunRecord]) -> list[dict[str, Any]]:
         row: dict[str, Any] = {
             "run_id": r.run_id,
             "model": r.model,
+            "strategy": r.strategy,
+            "baseline": r.baseline,
             "suite": r.suite,
             "date": _date(r.started_at),
             "started_at": r.started_at,
@@ -160,8 +160,23 @@ def _best(runs: Sequence[RunRecord], names: list[str]) -> dict[str, float]:
     for n in names:
         vals = [v for r in runs if (v := _value(r.metrics.get(n))) is not None]
         if len(vals) > 1:
-            best[n] = min(vals) if n in LOWER_IS_BETTER else max(vals)
+            best[n] = min(vals) if lower_is_better(n) else max(vals)
     return best
+
+
+def _interval_title(m: MetricValue | None) -> str:
+    """n with its unit, the interval, and why there is none or why it is coarse."""
+    if m is None:
+        return "not measured"
+    n = f"n={m.n}" + (f" {m.unit}" if m.unit else "")
+    if m.documents is not None:
+        n += f", {m.documents} document{'s' if m.documents != 1 else ''}"
+    parts = [n]
+    if m.ci_low is not None and m.ci_high is not None:
+        parts.append(f"95% CI {m.ci_low:.3f}–{m.ci_high:.3f}")
+    if m.interval_note:
+        parts.append(m.interval_note)
+    return "; ".join(parts)
 
 
 def _leaderboard(runs: list[RunRecord], names: list[str]) -> list[dict[str, Any]]:
@@ -172,11 +187,7 @@ def _leaderboard(runs: list[RunRecord], names: list[str]) -> list[dict[str, Any]
         for n in names:
             m = r.metrics.get(n)
             v = row[n]
-            ci = (
-                f"95% CI {m.ci_low:.3f}–{m.ci_high:.3f}, n={m.n}"
-                if m and m.ci_low is not None and m.ci_high is not None
-                else (f"n={m.n}" if m else "not measured")
-            )
+            ci = _interval_title(m)
             cells.append(
                 {
                     "text": _f3(v),
@@ -189,6 +200,7 @@ def _leaderboard(runs: list[RunRecord], names: list[str]) -> list[dict[str, Any]
                 "rank": rank,
                 "anchor": f"run-{rank}",
                 "model": r.model,
+                "baseline": r.baseline,
                 "suite": r.suite,
                 "date": row["date"],
                 "run_id": r.run_id,
@@ -243,7 +255,7 @@ def _metric_charts(runs: list[RunRecord], names: list[str]) -> list[dict[str, An
             {
                 "name": n,
                 "label": _label(n),
-                "lower_better": n in LOWER_IS_BETTER,
+                "lower_better": lower_is_better(n),
                 "rows": rows,
                 "height": top * 2 + len(runs) * row_h,
                 "width": label_w + bar_w + 50,
@@ -419,8 +431,8 @@ def report_html(runs: list[RunRecord], gold: dict[str, DocumentClaims] | None = 
             {
                 "name": n,
                 "label": _label(n),
-                "short": SHORT_LABELS.get(n, _label(n)),
-                "lower_better": n in LOWER_IS_BETTER,
+                "short": short_label(n),
+                "lower_better": lower_is_better(n),
             }
             for n in names
         ],

@@ -44,7 +44,7 @@ class ClaimDraft(BaseModel):
 
 
 class ClaimDrafts(BaseModel):
-    """Every claim in a chunk: no cap, so a strong model can return all of them."""
+    """Every check-worthy claim in the article text (no cap on how many)."""
 
     claims: list[ClaimDraft]
 

@@ -79,8 +79,7 @@ class Provider:
             return "replay-no-key"
         if self.key_required:
             raise ConfigError(
-                f"model provider {self.name}: set {self.key_env} to your API key "
-                f"(nothing was sent)"
+                f"model provider {self.name}: set {self.key_env} to your API key (nothing was sent)"
             )
         return None
 

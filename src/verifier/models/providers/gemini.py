@@ -12,7 +12,7 @@ PROVIDERS.register(
         mode="TOOLS",
         key_env="GEMINI_API_KEY",
         base_env=("GEMINI_API_BASE",),
-        default_base="https://generativelanguage.googleapis.com",
+        default_base="https://generativelanguage.googleapis.com/v1beta",
         tested="POST /v1beta/models/M:generateContent: x-goog-api-key, functionDeclarations + "
         "forced functionCallingConfig; functionCall answer; re-ask",
     )

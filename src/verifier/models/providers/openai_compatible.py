@@ -25,6 +25,10 @@ class OpenAICompatible(Provider):
             )
         return base
 
+    def api_key(self, replaying: bool) -> str | None:
+        # Always a key of its own: litellm would otherwise send OPENAI_API_KEY to this server.
+        return super().api_key(replaying) or "no-key"
+
 
 PROVIDERS.register(
     OpenAICompatible(
