@@ -28,7 +28,7 @@ from verifier.strategies.staged import (
 from verifier.text.quantities import parse_quantities
 from verifier.text.sentences import has_content, split_sentences
 
-SHOWN = ("claim_f1", "claim_precision", "claim_recall", "attribution_accuracy",
+SHOWN = ("detection_f1", "claim_f1", "claim_precision", "claim_recall", "attribution_accuracy",
          "certainty_accuracy", "type_accuracy", "grounding_rate")  # fmt: skip
 
 

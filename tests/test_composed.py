@@ -89,4 +89,4 @@ def test_brief_strategies_and_defaults() -> None:
     assert BRIEF_STRATEGIES.names() == ["abstractive", "composed"]
     assert default_brief_strategy("local") == "composed"
     assert default_brief_strategy("openai/gpt-4o-mini") == "abstractive"
-    assert get_brief_strategy(None, "local:gemma3-270m").name == "composed"
+    assert get_brief_strategy(None, "local").name == "composed"

@@ -139,7 +139,6 @@ def test_a_rewrite_must_keep_the_numbers_and_words() -> None:
 def test_embedded_models_default_to_staged_and_hosted_to_single_pass() -> None:
     assert "staged" in STRATEGIES.names()
     assert default_strategy("local") == "staged"
-    assert default_strategy("local:gemma3-270m") == "staged"
     assert default_strategy("openai/gpt-4o-mini") == "single-pass"
     assert get_strategy(None, "local").name == "staged"
     assert get_strategy("single-pass", "local").name == "single-pass"

@@ -49,7 +49,7 @@ BRIEF_STRATEGIES: Registry[BriefStrategy] = Registry(
 DEFAULT_BRIEF_STRATEGY = "abstractive"
 #: Measured defaults (README "Strategies"): the embedded models write no usable prose, so their
 #: briefs are composed by code; hosted models keep the abstractive brief.
-DEFAULT_BY_MODEL = {"local": "composed", "local:gemma3-270m": "composed"}
+DEFAULT_BY_MODEL = {"local": "composed"}
 
 
 def default_brief_strategy(model: str) -> str:

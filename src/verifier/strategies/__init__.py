@@ -40,7 +40,7 @@ STRATEGIES: Registry[ExtractionStrategy] = Registry(
 DEFAULT_STRATEGY = "single-pass"
 #: Measured defaults (README "Strategies"): the embedded models score better when asked only
 #: tiny grammar-bound questions; hosted models keep `single-pass`.
-DEFAULT_BY_MODEL = {"local": "staged", "local:gemma3-270m": "staged"}
+DEFAULT_BY_MODEL = {"local": "staged"}
 
 
 def default_strategy(model: str | None) -> str:

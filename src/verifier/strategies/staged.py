@@ -31,6 +31,7 @@ from verifier.text.mentions import entities, time_ref
 from verifier.text.quantities import numbers_in, parse_quantities
 from verifier.text.quotes import normalise
 from verifier.text.sentences import Sentence, cues, has_content, scripts, split_sentences
+from verifier.text.words import stopwords, word_list
 
 PROMPTS = {
     "select": "staged_select",
@@ -127,6 +128,8 @@ def _trim_name(text: str) -> str | None:
     """A source's name from the words around a cue: short, and starting like a name does."""
     text = _DETERMINER.sub("", text.strip(" ,.“”\"'"))
     words = text.split()
+    while words and words[-1].lower().endswith("ly"):  # "a captured soldier reportedly"
+        words = words[:-1]
     if not words or len(words) > _NAME_WORDS:
         return None
     name = " ".join(words).strip(" ,.“”\"'")
@@ -134,6 +137,9 @@ def _trim_name(text: str) -> str | None:
         return None
     if _patterns()["backref"].match(name) or _CLAUSE_WORD.search(name):
         return None  # "This figure", "The situation is further compounded": not a name
+    generic = stopwords() | word_list("source")
+    if all(w.lower() in generic for w in words):
+        return UNNAMED_SOURCES  # "some sources", "officials": sourced, but no one named
     return name
 
 
@@ -219,7 +225,7 @@ class Staged:
     name: str = "staged"
     needs_model: bool = True
     description: str = "many tiny grammar-bound calls over code-split sentences (small models)"
-    select: bool = True
+    select: bool = False
     select_window: int = SELECT_WINDOW
     rewrite: bool = True
     max_candidates: int = MAX_CANDIDATES
