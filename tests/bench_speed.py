@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CASSETTE = "tests/cassettes/seeds-local.yaml"
+CASSETTE = "evals/cassettes/seeds-local.yaml"
 
 CASES: list[tuple[str, list[str], bool]] = [
     ("verifier --help", ["--help"], False),

@@ -2,7 +2,7 @@
 
 The brief's verification numbers are asserted exactly against
 tests/baselines/brief-seeds-local.json ({"claims": n, "verification": {...}}); regenerate it
-from `verifier --offline --cassette tests/cassettes/seeds-local.yaml brief seeds/ -o b.json`.
+from `verifier --offline --cassette evals/cassettes/seeds-local.yaml brief seeds/ -o b.json`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CASSETTE = ROOT / "tests" / "cassettes" / "seeds-local.yaml"
+CASSETTE = ROOT / "evals" / "cassettes" / "seeds-local.yaml"
 BASELINE = ROOT / "tests" / "baselines" / "brief-seeds-local.json"
 
 pytestmark = pytest.mark.skipif(not CASSETTE.exists(), reason="seed cassette not recorded")

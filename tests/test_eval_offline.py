@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CASSETTE = ROOT / "tests" / "cassettes" / "seeds-local.yaml"
+CASSETTE = ROOT / "evals" / "cassettes" / "seeds-local.yaml"
 BASELINE = ROOT / "tests" / "baselines" / "seeds-local.json"
 GEMMA = "local:gemma3-270m"
 
@@ -55,7 +55,7 @@ def test_seed_suite_metrics_equal_the_baseline(first_run: tuple[dict, Path]) -> 
 
 
 @pytest.mark.skipif(
-    not (ROOT / "tests" / "cassettes" / "seeds-local_gemma3-270m.yaml").exists(),
+    not (ROOT / "evals" / "cassettes" / "seeds-local_gemma3-270m.yaml").exists(),
     reason="gemma cassette not recorded",
 )
 def test_second_embedded_model_metrics_equal_its_baseline(tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ in review and never answered from a stale cache.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -15,12 +14,24 @@ import yaml
 
 from verifier.errors import ConfigError
 
+_override: Path | None = None
+
 
 def prompts_dir() -> Path:
-    env = os.environ.get("VERIFIER_PROMPTS_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "prompts"
+    """The folder prompts are read from: `Settings.prompts_dir` if set, else the shipped ones."""
+    if _override is not None:
+        return _override
+    from verifier.resources import bundled
+
+    return bundled("prompts")
+
+
+def use_prompts_dir(folder: Path | None) -> None:
+    """Read prompts from `folder` (None: the shipped prompts); set from `Settings.prompts_dir`."""
+    global _override
+    if folder != _override:
+        _override = Path(folder) if folder is not None else None
+        load_prompt.cache_clear()
 
 
 @dataclass(frozen=True)

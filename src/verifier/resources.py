@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -29,3 +30,18 @@ def data_yaml(name: str) -> Any:
         raise ConfigError(f"verifier/data/{name}: package data file missing") from None
     except yaml.YAMLError as e:
         raise ConfigError(f"verifier/data/{name}: malformed YAML ({e})") from e
+
+
+def bundled(*parts: str) -> Path:
+    """A path under `verifier/bundle/`: the repository's prompts/, seeds/ and evals/ as shipped.
+
+    In a checkout (or editable install) `bundle/*` are symlinks to the top-level folders, so
+    the repository keeps one copy; a built wheel holds real files at the same relative paths,
+    so a suite's relative paths (`../../seeds`) resolve the same way in both.
+    """
+    return Path(str(files("verifier").joinpath("bundle", *parts)))
+
+
+def installed_copy(path: Path) -> bool:
+    """True when `path` is inside an installed (non-editable) package: not a place to write."""
+    return any(p in ("site-packages", "dist-packages") for p in path.resolve().parts)

@@ -11,7 +11,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -29,16 +29,23 @@ app.add_typer(cache_app, name="cache")
 
 log = logging.getLogger("verifier")
 
+if TYPE_CHECKING:
+    from verifier.settings import Settings
+
 
 @dataclass
 class State:
     overrides: dict[str, Any] = field(default_factory=dict)
     verbose: bool = False
+    config_file: Path | None = None
+    env_file: Path | None = None
 
-    def settings(self, **extra: Any):  # type: ignore[no-untyped-def]
-        from verifier.settings import Settings
+    def settings(self, **extra: Any) -> Settings:
+        """Flags (global options, then `extra`) over VERIFIER_* / --env-file over --config."""
+        from verifier.api import load_settings
 
-        return Settings(**{**self.overrides, **{k: v for k, v in extra.items() if v is not None}})
+        extra = {k: v for k, v in extra.items() if v is not None}
+        return load_settings({**self.overrides, **extra}, self.config_file, self.env_file)
 
 
 state = State()
@@ -70,7 +77,15 @@ def _global(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="debug logs and tracebacks")
     ] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="YAML file of settings (below env and flags)"),
+    ] = None,
+    env_file: Annotated[
+        Path | None, typer.Option("--env-file", help="read VERIFIER_* from this .env file")
+    ] = None,
 ) -> None:
+    """Global options may also be given after the command (`verifier eval --offline`)."""
     overrides: dict[str, Any] = {}
     if model:
         overrides["model"] = model
@@ -92,6 +107,8 @@ def _global(
         overrides["verbose"] = True
     state.overrides = overrides
     state.verbose = verbose
+    state.config_file = config
+    state.env_file = env_file
     _setup_logging(verbose)
     if offline:
         from verifier.models.netguard import forbid_network
@@ -229,6 +246,10 @@ BriefStrategyOpt = Annotated[
 ]
 
 
+def _vocab(names: list[str] | None) -> tuple[str, ...] | None:
+    return tuple(names) if names else None
+
+
 def _deliver(obj: Any, output: Path | None, as_json: bool, *tables: Any) -> None:
     """JSON to a file (atomically) or stdout; tables to the terminal otherwise."""
     from verifier.fileio import dump_model, write_atomic
@@ -249,15 +270,19 @@ def _deliver(obj: Any, output: Path | None, as_json: bool, *tables: Any) -> None
 def _extract(
     paths: list[Path], concurrency: int, strategy: str | None = None
 ) -> tuple[Any, dict[str, Any]]:
-    from verifier.models.gateway import Gateway
-    from verifier.pipeline.documents import load_documents
-    from verifier.pipeline.extraction import extract
+    from verifier import api
     from verifier.render.display import progress
+    from verifier.strategies import get_strategy
 
-    docs = load_documents(paths)
-    gw = Gateway(state.settings(), concurrency=concurrency)
-    with gw, progress("extracting", len(docs)) as advance:
-        result = extract(gw, docs, concurrency=concurrency, on_done=advance, strategy=strategy)
+    docs = api.load_documents(paths)
+    strat = get_strategy(strategy)
+    gw = api.get_model(state.settings(), concurrency=concurrency) if strat.needs_model else None
+    try:
+        with progress("extracting", len(docs)) as advance:
+            result = api.extract(docs, gw, strat, concurrency, advance)
+    finally:
+        if gw is not None:
+            gw.close()
     return result, {d.id: d for d in docs}
 
 
@@ -302,13 +327,8 @@ def verify_cmd(
     vocabulary: VocabularyOpt = None,
 ) -> None:
     """Judge each claim against its source, then group claims across sources."""
-    from verifier.models.gateway import Gateway
-    from verifier.pipeline.claimfiles import load_predictions
-    from verifier.pipeline.documents import load_documents
-    from verifier.pipeline.grouping import group_claims
-    from verifier.pipeline.verification import verify_claims
+    from verifier import api
     from verifier.render.display import err, groups_table, progress, verdicts_table
-    from verifier.schemas import VerificationResult
 
     if claims is None:
         if no_llm:
@@ -316,30 +336,18 @@ def verify_cmd(
         extraction, documents = _extract(paths, concurrency, strategy)
         all_claims = extraction.all_claims()
     else:
-        documents = {d.id: d for d in load_documents(paths)}
-        all_claims = [c for d in load_predictions(claims).values() for c in d.claims]
-    gateway = None if no_llm else Gateway(state.settings(), concurrency=concurrency)
+        documents = {d.id: d for d in api.load_documents(paths)}
+        all_claims = [c for d in api.load_claims(claims).values() for c in d.claims]
+    gateway = None if no_llm else api.get_model(state.settings(), concurrency=concurrency)
     try:
         with progress("verifying", len(all_claims)) as advance:
-            verdicts = verify_claims(all_claims, documents, gateway, on_done=advance)
+            result = api.verify(all_claims, documents, gateway, advance, _vocab(vocabulary))
     finally:
         if gateway:
             gateway.close()
-    groups = group_claims(all_claims, documents, tuple(vocabulary) if vocabulary else None)
-    counts: dict[str, int] = {}
-    for v in verdicts:
-        counts[v.label.value] = counts.get(v.label.value, 0) + 1
-    for g in groups:
-        counts[g.label.value] = counts.get(g.label.value, 0) + 1
-    result = VerificationResult(
-        model=None if no_llm else state.settings().model,
-        verdicts=verdicts,
-        groups=groups,
-        counts=counts,
-        calls=gateway.records if gateway else [],
-    )
-    _deliver(result, output, as_json, verdicts_table(verdicts), groups_table(groups))
-    err.print(", ".join(f"{k}: {v}" for k, v in counts.items()), highlight=False)
+    verdicts = result.verdicts
+    _deliver(result, output, as_json, verdicts_table(verdicts), groups_table(result.groups))
+    err.print(", ".join(f"{k}: {v}" for k, v in result.counts.items()), highlight=False)
     if any(v.label.value != "supported" for v in verdicts):
         err.print(
             f"{sum(v.label.value != 'supported' for v in verdicts)} of {len(verdicts)} claims "
@@ -369,38 +377,18 @@ def brief_cmd(
     vocabulary: VocabularyOpt = None,
 ) -> None:
     """A neutral multi-perspective brief of the articles, every sentence cited and checked."""
-    from verifier.briefing import get_brief_strategy
-    from verifier.models.gateway import Gateway
-    from verifier.pipeline.claimfiles import load_predictions
-    from verifier.pipeline.documents import load_documents
-    from verifier.pipeline.grouping import group_claims
-    from verifier.pipeline.verification import verify_claims
+    from verifier import api
     from verifier.render.display import progress
 
     _check_output_suffix(output)
-    writer = get_brief_strategy(brief_strategy, state.settings().model)
-    docs = load_documents(paths)
-    documents = {d.id: d for d in docs}
-    extraction_strategy = None
-    with Gateway(state.settings(), concurrency=concurrency) as gw:
-        if claims is not None:
-            all_claims = [c for d in load_predictions(claims).values() for c in d.claims]
-        else:
-            from verifier.pipeline.extraction import extract
-
-            with progress("1/4 extracting claims", len(docs)) as advance:
-                extraction = extract(
-                    gw, docs, concurrency=concurrency, on_done=advance, strategy=strategy
-                )
-            all_claims, extraction_strategy = extraction.all_claims(), extraction.strategy
-        with progress("2/4 verifying claims", len(all_claims)) as advance:
-            verdicts = verify_claims(all_claims, documents, gw, on_done=advance)
-        groups = group_claims(all_claims, documents, tuple(vocabulary) if vocabulary else None)
-        with progress("3/4 writing brief", writer.stage_count(docs)) as advance:
-            brief = writer.write(gw, docs, all_claims, verdicts, groups, on_done=advance)
-        brief.calls = list(gw.records)
-        brief.extraction_strategy = extraction_strategy
-    _emit_brief(brief, output, documents)
+    vocab = _vocab(vocabulary)
+    docs = api.load_documents(paths)
+    given = api.load_claims(claims) if claims is not None else None
+    with api.get_model(state.settings(), concurrency=concurrency) as gw:
+        brief = api.run_brief(
+            docs, gw, given, strategy, concurrency, progress, vocab, brief_strategy
+        )
+    _emit_brief(brief, output, {d.id: d for d in docs})
     _fail_if_lost(brief.calls)
 
 
@@ -519,9 +507,10 @@ def score_cmd(
         typer.Option("--pred", help="predictions: extract output, claims file(s) or a run record"),
     ],
     gold: Annotated[Path, typer.Option("--gold", help="gold folder (evals/gold)")],
-    docs: Annotated[Path, typer.Option("--docs", help="source documents the claims quote")] = Path(
-        "seeds"
-    ),
+    docs: Annotated[
+        Path | None,
+        typer.Option("--docs", help="source documents the claims quote (default: the seeds)"),
+    ] = None,
     groups: Annotated[
         Path | None,
         typer.Option(
@@ -535,16 +524,12 @@ def score_cmd(
     """Score any prediction file or folder against gold labels (made here or elsewhere)."""
     import json
 
-    from verifier.evaluation.gold import load_gold
-    from verifier.evaluation.metrics import score
+    from verifier import api
     from verifier.evaluation.suites import check_gates, parse_gates
-    from verifier.pipeline.claimfiles import load_groups, load_predictions
-    from verifier.pipeline.documents import load_documents
+    from verifier.pipeline.claimfiles import load_groups
     from verifier.render.display import out
 
     gates = parse_gates(fail_under or [])
-    documents = {d.id: d for d in load_documents([docs])}
-    gold_docs, gold_groups = load_gold(gold, {k: d.text for k, d in documents.items()})
     if groups is None and pred.is_file() and pred.suffix.lower() == ".json":
         try:
             pred_groups = load_groups(pred)  # a brief carries its groups
@@ -552,7 +537,7 @@ def score_cmd(
             pred_groups = None
     else:
         pred_groups = load_groups(groups) if groups is not None else None
-    report = score(load_predictions(pred), gold_docs, documents, pred_groups, gold_groups)
+    report = api.score(pred, gold, docs, pred_groups=pred_groups)
     if as_json:
         data = _metric_json(report.metrics)
         data["per_document"] = report.per_document
@@ -568,7 +553,10 @@ def score_cmd(
 @app.command("eval")
 def eval_cmd(
     suite_file: Annotated[
-        Path | None, typer.Option("--suite", help="suite YAML (default: the seed suite)")
+        str | None,
+        typer.Option(
+            "--suite", help="suite name (see `verifier suites`) or YAML file; default: seeds"
+        ),
     ] = None,
     models: Annotated[
         list[str] | None, typer.Option("--model", "-m", help="model(s) to evaluate; repeatable")
@@ -583,44 +571,37 @@ def eval_cmd(
     save: Annotated[
         bool, typer.Option(help="save the run record in the suite's runs folder")
     ] = True,
+    runs: Annotated[
+        Path | None, typer.Option("--runs", help="folder for run records (default: the suite's)")
+    ] = None,
 ) -> None:
     """Extract the suite with each model, score it against gold and save a run record."""
     import json
 
-    from verifier.evaluation.suites import (
-        DEFAULT_SUITE,
-        check_gates,
-        load_suite,
-        parse_gates,
-        run_eval,
-        save_run,
-    )
+    from verifier import api
+    from verifier.evaluation.suites import check_gates, parse_gates
     from verifier.render.display import err, out, progress
 
     gates = parse_gates(fail_under or [])
-    suite = load_suite(suite_file or DEFAULT_SUITE)
-    chosen = models or ([state.overrides["model"]] if "model" in state.overrides else suite.models)
+    suite = api.load_suite(suite_file, runs)
+    configured = state.settings()
+    # -m on eval, else the model from the global flag, VERIFIER_MODEL or --config, else the
+    # suite's own list.
+    chosen = models or (
+        [configured.model] if "model" in configured.model_fields_set else suite.models
+    )
     results = []
     for model in chosen:
         extra: dict[str, Any] = {"model": model}
-        cassette = suite.cassette_for(model)
         if record_suite:
+            cassette = suite.cassette_for(model)
             if cassette is None:
                 raise InputError(f"{suite.path}: the suite names no cassette to record into")
             extra |= {"cassette": cassette, "record": True, "refresh": True}
-        elif (
-            state.overrides.get("offline")
-            and "cassette" not in state.overrides
-            and cassette
-            and cassette.exists()
-        ):
-            extra["cassette"] = cassette
         settings = state.settings(**extra)
         with progress(f"eval {model}", len(suite.documents)) as advance:
-            run = run_eval(
-                suite, settings, concurrency=concurrency, on_done=advance, strategy=strategy
-            )
-        path = save_run(run, suite.runs) if save and run.complete else None
+            run = api.evaluate(suite, settings, strategy, None, concurrency, advance)
+        path = api.save_run(run, suite.runs) if save and run.complete else None
         results.append((run, path))
         if not as_json:
             out.print(_metrics_table(run.metrics, f"{suite.name} · {model}"))
@@ -654,15 +635,28 @@ def eval_cmd(
         check_gates(run.metrics, gates, run.model)
 
 
+@app.command("suites")
+def suites_cmd() -> None:
+    """List the evaluation suites (built-in and from plugins) and their files."""
+    from verifier.render.display import out
+    from verifier.suites import DEFAULT_SUITE, SUITES
+
+    for name, src in SUITES.items():
+        tag = " [default]" if name == DEFAULT_SUITE else ""
+        line = f"{name:<14} {src.description}{tag} ({src.path})"
+        out.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
 RunPaths = Annotated[
-    list[Path] | None, typer.Argument(help="run records or folders (default: evals/runs)")
+    list[Path] | None,
+    typer.Argument(help="run records or folders (default: the seed suite's runs)"),
 ]
 
 
 def _runs(paths: list[Path] | None) -> list[Any]:
-    from verifier.evaluation.suites import DEFAULT_SUITE, load_runs
+    from verifier.evaluation.suites import default_runs_dir, load_runs
 
-    return load_runs(paths or [DEFAULT_SUITE.parent.parent / "runs"])
+    return load_runs(paths or [default_runs_dir()])
 
 
 @app.command("leaderboard")
@@ -690,7 +684,7 @@ def leaderboard_cmd(
     # Models as columns, metrics as rows: readable in a narrow terminal, best model first.
     chosen = {r.run_id: r for r in runs}
     t = Table(title="leaderboard (value and 95% CI; best claim_f1 first)")
-    t.add_column("")
+    t.add_column("metric", no_wrap=True, min_width=12)
     for row in rows:
         mark = " (baseline)" if row.get("baseline") else ""
         t.add_column(f"{row['model']}{mark}\n{row['suite']} · {row['date']}", no_wrap=True)
@@ -707,6 +701,14 @@ def leaderboard_cmd(
     t.add_row("tokens", *(str(r["tokens"]) for r in rows))
     t.add_row("calls (cached)", *(f"{r['calls']} ({r['cache_hits']})" for r in rows))
     t.add_row("wall s", *(f"{r['wall_seconds']:.1f}" for r in rows))
+    notes = {
+        m.interval_note
+        for row in rows
+        for m in chosen[row["run_id"]].metrics.values()
+        if m.interval_note
+    }
+    caption = ["(baseline): a strategy without a model, the floor to read models against"]
+    t.caption = "; ".join(caption + sorted(notes))
     out.print(t)
 
 
@@ -773,6 +775,48 @@ def report_cmd(
 RESUME_HINT = "interrupted; finished calls are cached, run again to resume"
 
 
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Move global options given after the command to before it: `eval --offline --json`.
+
+    An option the command defines itself (eval's `--model`) stays with the command.
+    """
+    group = typer.main.get_command(app)
+    takes_value = {
+        opt: not p.is_flag
+        for p in group.params
+        if p.param_type_name == "option"
+        for opt in (*p.opts, *p.secondary_opts)
+    }
+    i, cmd = 0, group
+    while i < len(args) and args[i] in takes_value:  # global options already in front
+        i += 2 if takes_value[args[i]] else 1
+    lead = i
+    while i < len(args) and hasattr(cmd, "commands"):  # the (sub)command path
+        sub = cmd.commands.get(args[i])
+        if sub is None:
+            return args
+        cmd, i = sub, i + 1
+    own = {o for p in cmd.params for o in (*p.opts, *p.secondary_opts)}
+    hoisted: list[str] = []
+    rest: list[str] = []
+    tail = args[i:]
+    j = 0
+    while j < len(tail):
+        tok = tail[j]
+        if tok == "--":
+            rest.extend(tail[j:])
+            break
+        name = tok.split("=", 1)[0]
+        if name in takes_value and name not in own:
+            n = 2 if takes_value[name] and "=" not in tok else 1
+            hoisted.extend(tail[j : j + n])
+            j += n
+            continue
+        rest.append(tok)
+        j += 1
+    return args[:lead] + hoisted + args[lead:i] + rest
+
+
 def main() -> None:
     import signal
 
@@ -780,7 +824,7 @@ def main() -> None:
     # SIGTERM unwinds like Ctrl-C, so a started llama.cpp server is stopped, not orphaned.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
-        app()
+        app(args=hoist_global_options(sys.argv[1:]), prog_name="verifier")
     except VerifierError as e:
         if state.verbose:  # -v adds the traceback, never changes the exit code
             import traceback

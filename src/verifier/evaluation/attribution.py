@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
 
@@ -74,6 +74,7 @@ class Name:
     primary: tuple[str, ...]
 
     @classmethod
+    @lru_cache(maxsize=4096)
     def of(cls, text: str) -> Name:
         lex = lexicon()
         full = [w for w in _words(text) if w not in lex.connectors]
@@ -156,6 +157,7 @@ def own_voice(name: str, outlet: str | None = None) -> bool:
     return bool(outlet) and same_source(name, outlet or "")
 
 
+@lru_cache(maxsize=8192)
 def equivalent(pred: str, gold: str, outlet: str | None = None) -> bool:
     """Whether two `attributed_to` strings name the same source (rules 1–5 above)."""
     vp, vg = own_voice(pred, outlet), own_voice(gold, outlet)

@@ -17,7 +17,6 @@ from verifier.pipeline.documents import load_documents
 from verifier.schemas import SCHEMA_VERSION, DocumentClaims, GoldGroups
 
 GROUPS_FILE = "groups.json"
-DEFAULT_SEEDS = Path("seeds")
 
 Gold = dict[str, DocumentClaims]
 
@@ -28,8 +27,8 @@ def load_gold(
     """Load and validate `folder/*.json` (one `DocumentClaims` per seed) and `groups.json`.
 
     `documents` maps doc id to seed text. It can also be a seeds folder, loaded with the
-    manifest-aware document loader. Left as None, it is `./seeds`. Returns the gold claims
-    by doc id, and the groups (empty when there is no `groups.json`).
+    manifest-aware document loader. Left as None, it is the built-in seed articles.
+    Returns the gold claims by doc id, and the groups (empty when there is no `groups.json`).
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -57,7 +56,11 @@ def load_gold(
 def _texts(documents: Mapping[str, str] | Path | None) -> Mapping[str, str]:
     if isinstance(documents, Mapping):
         return documents
-    return {d.id: d.text for d in load_documents([Path(documents or DEFAULT_SEEDS)])}
+    if documents is None:
+        from verifier.resources import bundled
+
+        documents = bundled("seeds")
+    return {d.id: d.text for d in load_documents([Path(documents)])}
 
 
 def _check_document(

@@ -40,7 +40,7 @@ from verifier.schemas import (
 )
 from verifier.text.dates import MONTH
 from verifier.text.quotes import find_quote, normalise
-from verifier.text.words import TOKEN, stem, stopwords
+from verifier.text.words import WORD, stem, stopwords
 
 log = logging.getLogger("verifier")
 
@@ -75,6 +75,10 @@ _DATE_WORD = re.compile(
 )
 
 
+#: A number with its separators, or a word with one inner apostrophe ("staff's" → "staff").
+_CONTENT = re.compile(rf"\d+(?:[.,]\d+)*|{WORD.pattern}")
+
+
 def content_tokens(text: str) -> frozenset[str]:
     """Stems of the content words and the numbers (separators dropped) of `text`.
 
@@ -82,7 +86,7 @@ def content_tokens(text: str) -> frozenset[str]:
     """
     stop = stopwords()
     out: set[str] = set()
-    for tok in TOKEN.findall(normalise(text)):
+    for tok in _CONTENT.findall(normalise(text)):
         if tok[0].isdigit():
             out.add(tok.replace(",", ""))
         elif tok not in stop:
@@ -801,6 +805,10 @@ def _group_ratios(
             out.update((a, b) for k, a in enumerate(members) for b in members[k + 1 :])
         return out
 
+    # A canonical order (member ids, then label), so that matching, ties included, never
+    # depends on the order of groups in a file or of claims in a group.
+    pred_sets.sort(key=lambda x: (sorted(x[0]), x[1].label.value))
+    gold_sets.sort(key=lambda x: (sorted(x[0]), x[1].label.value))
     gold_pairs = pairs_of(s for s, _ in gold_sets)
     pred_pairs = pairs_of(s for s, _ in pred_sets)
     units = sorted(gold_pairs | pred_pairs)

@@ -11,19 +11,25 @@ import os
 import re
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from verifier import __version__
 from verifier.errors import GateFailed, InputError, first_validation_error
 from verifier.fileio import dump_model, load_model, write_atomic
+from verifier.resources import installed_copy
 from verifier.schemas import Document, DocumentClaims, GoldGroups, RunRecord
 
-DEFAULT_SUITE = Path(__file__).resolve().parents[3] / "evals" / "suites" / "seeds.yaml"
+if TYPE_CHECKING:
+    from verifier.evaluation.metrics import Matcher
+    from verifier.settings import Settings
+    from verifier.strategies import ExtractionStrategy
 
 
 class SuiteFile(BaseModel):
@@ -62,10 +68,17 @@ def model_slug(model: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", model).strip("_")
 
 
-def load_suite(path: Path) -> Suite:
+def load_suite(path: str | Path | None = None, runs: Path | None = None) -> Suite:
+    """Load a suite by registered name or file (default: the seed suite), documents and gold.
+
+    Data paths are relative to the suite file. Run records go to `runs`, else to the suite's
+    `runs` folder, except for a suite inside an installed package: then to `./runs`.
+    """
     from verifier.evaluation.gold import load_gold
     from verifier.pipeline.documents import load_documents
+    from verifier.suites import suite_file
 
+    path = suite_file(path)
     if not path.exists():
         raise InputError(f"{path}: no such suite file")
     try:
@@ -85,23 +98,42 @@ def load_suite(path: Path) -> Suite:
         gold=gold,
         gold_groups=groups,
         cassette=spec.cassette,
-        runs=Path(os.path.normpath(base / spec.runs)),
+        runs=runs or default_runs_dir(path, spec.runs),
         models=spec.models,
         vocabulary=tuple(spec.vocabulary) if spec.vocabulary is not None else None,
     )
 
 
+def default_runs_dir(suite_path: Path | None = None, relative: str = "../runs") -> Path:
+    """Where a suite's run records go: beside the suite file, or `./runs` for an installed one."""
+    from verifier.suites import suite_file
+
+    path = suite_file(suite_path)
+    if installed_copy(path):
+        return Path("runs")
+    return Path(os.path.normpath(path.parent / relative))
+
+
 def git_revision() -> str | None:
+    """The git revision of the verifier source that is running (not of the working directory).
+
+    None for an installed wheel: its `package_version` identifies it instead. "-dirty" marks
+    uncommitted changes to tracked files.
+    """
+    source = Path(__file__).resolve().parents[1]  # src/verifier
+    if installed_copy(source):
+        return None
+    git = ["git", "-C", str(source)]
     try:
         rev = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
+            [*git, "rev-parse", "--short", "HEAD"],
             capture_output=True,
             text=True,
             timeout=5,
             check=True,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            [*git, "status", "--porcelain", "--untracked-files=no"],
             capture_output=True,
             text=True,
             timeout=5,
@@ -111,14 +143,33 @@ def git_revision() -> str | None:
     return f"{rev}-dirty" if dirty else rev
 
 
+def thresholds() -> dict[str, float]:
+    """Every numeric threshold that decides a check, a match or a group: recorded per run."""
+    from verifier.evaluation import metrics
+    from verifier.pipeline import checks, grouping
+
+    out: dict[str, float] = {}
+    for module in (checks, metrics, grouping):
+        short = module.__name__.rsplit(".", 1)[-1]
+        for name, value in vars(module).items():
+            numeric = isinstance(value, int | float) and not isinstance(value, bool)
+            if name.isupper() and not name.startswith("_") and numeric:
+                out[f"{short}.{name}"] = value
+    return out
+
+
 def run_eval(
     suite: Suite,
-    settings: Any,
+    settings: Settings,
     concurrency: int = 1,
-    on_done: Any = None,
-    strategy: str | None = None,
+    on_done: Callable[[Document], Any] | None = None,
+    strategy: ExtractionStrategy | str | None = None,
+    matcher: Matcher | None = None,
 ) -> RunRecord:
-    """Extract every suite document with `settings.model` and score it against gold."""
+    """Extract every suite document with `settings.model` and score it against gold.
+
+    `strategy` and `matcher` default to the registered defaults; both are recorded.
+    """
     from verifier.evaluation.metrics import score
     from verifier.models.gateway import Gateway
     from verifier.pipeline.extraction import extract
@@ -128,7 +179,9 @@ def run_eval(
     t0 = time.monotonic()
     from verifier.strategies import get_strategy
 
-    strat = get_strategy(strategy, settings.model)
+    strat = (
+        strategy if not isinstance(strategy, str | None) else get_strategy(strategy, settings.model)
+    )
     transport: dict[str, Any] = {}
     if strat.needs_model:
         with Gateway(settings, concurrency=concurrency) as gw:
@@ -146,7 +199,7 @@ def run_eval(
     documents = {d.id: d for d in suite.documents}
     predictions = {d.doc_id: d for d in result.documents if not d.error}
     groups = group_claims(result.all_claims(), documents, suite.vocabulary)
-    report = score(predictions, suite.gold, documents, groups, suite.gold_groups)
+    report = score(predictions, suite.gold, documents, groups, suite.gold_groups, matcher=matcher)
     wall = time.monotonic() - t0
     s = result.summary
     return RunRecord(
@@ -162,11 +215,10 @@ def run_eval(
             "strategy": strat.name,
             "strategy_params": result.strategy_params,
             "concurrency": concurrency,
-            "temperature": settings.temperature,
-            "seed": settings.seed,
-            "offline": settings.offline,
-            "cassette": str(settings.cassette) if settings.cassette else None,
+            **settings.public(),
             "matcher": report.settings,
+            "thresholds": thresholds(),
+            "package_version": __version__,
             **transport,
         },
         prompt_versions=result.prompt_versions,

@@ -80,8 +80,8 @@ def route_for(model: str, settings: Settings) -> Route:
         lm = resolve_local(model)
         return Route(model, provider.litellm_model(model), None, "JSON",
                      f"local:{lm.served_name}", provider)  # fmt: skip
-    mode = (os.environ.get("VERIFIER_INSTRUCTOR_MODE") or provider.mode).upper()
-    base = provider.api_base()
+    mode = (settings.instructor_mode or provider.mode).upper()
+    base = provider.api_base(settings.api_base)
     identity = f"{model}@{provider.endpoint(base)}"
     return Route(model, provider.litellm_model(model), base, mode, identity, provider)
 

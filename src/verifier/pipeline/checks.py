@@ -8,6 +8,7 @@ attribution names someone the document mentions.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from verifier.schemas import CheckResult, Claim, Document, Grounding, MatchKind
 from verifier.text.dates import dates
@@ -87,6 +88,12 @@ def check_numbers(claim: Claim, doc: Document | None = None) -> CheckResult:
     return CheckResult(name="numbers_in_quote", passed=True)
 
 
+@lru_cache(maxsize=64)
+def _stems(text: str) -> frozenset[str]:
+    """The stems of a document's words, once per document rather than once per claim."""
+    return frozenset(stem(w) for w in WORD.findall(text))
+
+
 def check_attribution(claim: Claim, doc: Document) -> CheckResult:
     who = normalise(claim.attributed_to).strip(" .")
     if not who:
@@ -109,7 +116,7 @@ def check_attribution(claim: Claim, doc: Document) -> CheckResult:
             passed=False,
             detail=f"{claim.attributed_to!r} names no one",
         )
-    doc_stems = frozenset(stem(w) for w in WORD.findall(doc.text))
+    doc_stems = _stems(doc.text)
     found = [w for w in words if mentions_word(w, doc.text, doc_stems)]
     if len(found) / len(words) >= ATTRIBUTION_MIN_SHARE:
         return CheckResult(name="attribution_supported", passed=True)

@@ -34,7 +34,12 @@ class ExtractionStrategy(Protocol):
 STRATEGIES: Registry[ExtractionStrategy] = Registry(
     "extraction strategy",
     "verifier.strategies",
-    ("verifier.strategies.single_pass", "verifier.strategies.staged"),
+    (
+        "verifier.strategies.single_pass",
+        "verifier.strategies.staged",
+        "verifier.strategies.sentences",
+        "verifier.strategies.rules",
+    ),
 )
 
 DEFAULT_STRATEGY = "single-pass"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -57,8 +58,13 @@ class QuoteMatch:
     score: float
 
 
-def normalise_with_map(text: str) -> tuple[str, list[int]]:
-    """Folded, whitespace-collapsed, lower-case text, and each of its chars' index in the source."""
+@lru_cache(maxsize=512)
+def normalise_with_map(text: str) -> tuple[str, tuple[int, ...]]:
+    """Folded, whitespace-collapsed, lower-case text, and each of its chars' index in the source.
+
+    Cached: every quote of an article is located in the same article, so the article is
+    normalised once, not once per quote.
+    """
     out: list[str] = []
     index: list[int] = []
     prev_space = True
@@ -78,15 +84,19 @@ def normalise_with_map(text: str) -> tuple[str, list[int]]:
     while out and out[-1] == " ":
         out.pop()
         index.pop()
-    return "".join(out), index
+    return "".join(out), tuple(index)
 
 
 def normalise(text: str) -> str:
     return normalise_with_map(text)[0]
 
 
+@lru_cache(maxsize=4096)
 def find_quote(quote: str, text: str) -> QuoteMatch | None:
-    """Where `quote` sits in `text`, or None if it is not there (even approximately)."""
+    """Where `quote` sits in `text`, or None if it is not there (even approximately).
+
+    Cached: extraction checks, grounding and every metric locate the same quotes.
+    """
     q = quote.strip()
     if not q:
         return None

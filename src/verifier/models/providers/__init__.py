@@ -53,8 +53,11 @@ class Provider:
         name = model.split("/", 1)[1] if "/" in model else model
         return f"{self.litellm_prefix or self.prefixes[0]}/{name}"
 
-    def api_base(self) -> str | None:
-        """The endpoint set for this provider in the environment (normalised), if any."""
+    def api_base(self, configured: str | None = None) -> str | None:
+        """The endpoint for this provider (normalised), if any: `Settings.api_base` (flag,
+        VERIFIER_API_BASE or config file) for providers that take it, else its own variables."""
+        if configured and "VERIFIER_API_BASE" in self.base_env:
+            return self.normalise_base(configured)
         for var in self.base_env:
             value = os.environ.get(var, "").strip()
             if value:

@@ -16,8 +16,8 @@ from verifier.models.providers import PROVIDERS, Provider
 
 @dataclass(frozen=True)
 class OpenAICompatible(Provider):
-    def api_base(self) -> str | None:
-        base = super().api_base()
+    def api_base(self, configured: str | None = None) -> str | None:
+        base = super().api_base(configured)
         if base is None:
             raise ConfigError(
                 "model provider openai-compatible: set VERIFIER_API_BASE to the server's "

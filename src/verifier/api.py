@@ -1,0 +1,315 @@
+"""The Python API: every pipeline step as a function; the CLI is a thin layer over these.
+
+Typical use (see the README for a session that a test runs as written)::
+
+    import verifier
+    docs = verifier.load_documents(["seeds/"])
+    gold = verifier.load_claims("evals/gold")
+    result = verifier.verify(gold, docs)              # deterministic checks, no model
+    run = verifier.evaluate("seeds", verifier.Settings.load({"offline": True}))
+
+Functions that need a model take a `Gateway` (from `get_model`) or `Settings`; none reads
+the environment or the working directory behind the caller's back.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from verifier.evaluation.metrics import Matcher, ScoreReport
+    from verifier.evaluation.suites import Suite
+    from verifier.models.gateway import Gateway
+    from verifier.schemas import (
+        Brief,
+        Claim,
+        ClaimGroup,
+        Document,
+        DocumentClaims,
+        ExtractionResult,
+        RunRecord,
+        Verdict,
+        VerificationResult,
+    )
+    from verifier.settings import Settings
+    from verifier.strategies import ExtractionStrategy
+
+#: A progress reporter: `progress(label, total)` is a context manager that yields an
+#: `advance(item)` callback. The CLI passes rich progress bars; the default reports nothing.
+Progress = Callable[[str, int], AbstractContextManager[Callable[..., Any]]]
+
+PathLike = str | os.PathLike[str]
+
+
+@contextmanager
+def _silent(label: str, total: int) -> Iterator[Callable[..., Any]]:
+    yield lambda *_: None
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    config_file: PathLike | None = None,
+    env_file: PathLike | None = None,
+) -> Settings:
+    """Settings from `overrides` over VERIFIER_* (and `env_file`) over `config_file`.
+
+    Also points prompt loading at `settings.prompts_dir` (None: the shipped prompts).
+    """
+    from verifier.prompts import use_prompts_dir
+    from verifier.settings import Settings
+
+    settings = Settings.load(
+        dict(overrides or {}),
+        Path(config_file) if config_file else None,
+        Path(env_file) if env_file else None,
+    )
+    use_prompts_dir(settings.prompts_dir)
+    return settings
+
+
+def load_documents(paths: PathLike | Iterable[PathLike]) -> list[Document]:
+    """Articles from files or folders (.txt/.md, optional manifest.yaml), with stable ids."""
+    from verifier.pipeline.documents import load_documents as _load
+
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    return _load([Path(p) for p in paths])
+
+
+def load_claims(path: PathLike) -> dict[str, DocumentClaims]:
+    """Claims by document id from any claims file or folder: extract output, gold, run record."""
+    from verifier.pipeline.claimfiles import load_predictions
+
+    return load_predictions(Path(path))
+
+
+def get_model(
+    settings: Settings | None = None, model: str | None = None, concurrency: int | None = None
+) -> Gateway:
+    """A model gateway (cache, cassettes, retries, at most `concurrency` calls in flight).
+
+    Use it as a context manager so a started local server and the cache are closed.
+    """
+    from verifier.models.gateway import Gateway
+
+    return Gateway(settings or load_settings(), model, concurrency=concurrency)
+
+
+def _documents_by_id(documents: Sequence[Document] | Mapping[str, Document]) -> dict[str, Document]:
+    if isinstance(documents, Mapping):
+        return dict(documents)
+    return {d.id: d for d in documents}
+
+
+def _claim_list(claims: Sequence[Claim] | Mapping[str, DocumentClaims]) -> list[Claim]:
+    if isinstance(claims, Mapping):
+        return [c for d in claims.values() for c in d.claims]
+    return list(claims)
+
+
+def extract(
+    documents: Sequence[Document],
+    gateway: Gateway | None = None,
+    strategy: ExtractionStrategy | str | None = None,
+    concurrency: int | None = None,
+    on_done: Callable[[Document], Any] | None = None,
+) -> ExtractionResult:
+    """Typed, grounded claims from each document with an extraction strategy.
+
+    `strategy` is a registered name (`verifier strategies`), an `ExtractionStrategy`, or None
+    for the default. A document that fails is recorded in the result, never dropped.
+    """
+    from verifier.pipeline.extraction import extract as _extract
+
+    return _extract(
+        gateway, list(documents), concurrency=concurrency, on_done=on_done, strategy=strategy
+    )
+
+
+def group(
+    claims: Sequence[Claim] | Mapping[str, DocumentClaims],
+    documents: Sequence[Document] | Mapping[str, Document],
+    vocabulary: Sequence[str] | None = None,
+) -> list[ClaimGroup]:
+    """Cross-source groups: corroborated, contested or single-source, by code.
+
+    `vocabulary` names the story vocabularies (data/vocabulary_NAME.yaml); None: all shipped.
+    """
+    from verifier.pipeline.grouping import group_claims
+
+    vocab = tuple(vocabulary) if vocabulary else None
+    return group_claims(_claim_list(claims), _documents_by_id(documents), vocab)
+
+
+def verify(
+    claims: Sequence[Claim] | Mapping[str, DocumentClaims],
+    documents: Sequence[Document] | Mapping[str, Document],
+    gateway: Gateway | None = None,
+    on_done: Callable[[Claim], Any] | None = None,
+    vocabulary: Sequence[str] | None = None,
+) -> VerificationResult:
+    """A verdict per claim against its source, then the cross-source groups.
+
+    Without a gateway only the deterministic checks run (no model, as `verify --no-llm`).
+    """
+    from verifier.pipeline.verification import verify_claims
+    from verifier.schemas import VerificationResult
+
+    all_claims = _claim_list(claims)
+    docs = _documents_by_id(documents)
+    start = len(gateway.records) if gateway is not None else 0
+    verdicts = verify_claims(all_claims, docs, gateway, on_done=on_done)
+    groups = group(all_claims, docs, vocabulary)
+    counts: dict[str, int] = {}
+    for label in [v.label.value for v in verdicts] + [g.label.value for g in groups]:
+        counts[label] = counts.get(label, 0) + 1
+    return VerificationResult(
+        model=gateway.model if gateway is not None else None,
+        verdicts=verdicts,
+        groups=groups,
+        counts=counts,
+        calls=gateway.records[start:] if gateway is not None else [],
+    )
+
+
+def write_brief(
+    gateway: Gateway,
+    documents: Sequence[Document],
+    claims: Sequence[Claim] | Mapping[str, DocumentClaims],
+    verdicts: Sequence[Verdict],
+    groups: Sequence[ClaimGroup],
+    on_done: Callable[[], Any] | None = None,
+    brief_strategy: str | None = None,
+) -> Brief:
+    """The brief, written by a brief strategy (default per model: `abstractive` lets the model
+    draft overview and perspectives, `composed` builds every sentence from claims); checked."""
+    from verifier.briefing import get_brief_strategy
+
+    writer = get_brief_strategy(brief_strategy, gateway.model)
+    return writer.write(
+        gateway, list(documents), _claim_list(claims), list(verdicts), list(groups), on_done
+    )
+
+
+def check_brief(brief: Brief) -> Brief:
+    """Re-run the brief's checks (faithfulness, hedging, attribution, loaded words, balance)."""
+    from verifier.pipeline.brief_checks import check_brief as _check
+
+    return _check(brief)
+
+
+def run_brief(
+    documents: Sequence[Document],
+    gateway: Gateway,
+    claims: Sequence[Claim] | Mapping[str, DocumentClaims] | None = None,
+    strategy: ExtractionStrategy | str | None = None,
+    concurrency: int | None = None,
+    progress: Progress | None = None,
+    vocabulary: Sequence[str] | None = None,
+    brief_strategy: str | None = None,
+) -> Brief:
+    """The brief pipeline: extract (unless `claims` are given), verify, group, write, check."""
+    from verifier.briefing import get_brief_strategy
+
+    progress = progress or _silent
+    docs = list(documents)
+    writer = get_brief_strategy(brief_strategy, gateway.model)
+    extraction_strategy = None
+    if claims is None:
+        with progress("1/4 extracting claims", len(docs)) as advance:
+            extraction = extract(docs, gateway, strategy, concurrency, advance)
+        claims, extraction_strategy = extraction.all_claims(), extraction.strategy
+    all_claims = _claim_list(claims)
+    by_id = _documents_by_id(docs)
+    from verifier.pipeline.verification import verify_claims
+
+    with progress("2/4 verifying claims", len(all_claims)) as advance:
+        verdicts = verify_claims(all_claims, by_id, gateway, on_done=advance)
+    groups = group(all_claims, by_id, vocabulary)
+    with progress("3/4 writing brief", writer.stage_count(docs)) as advance:
+        brief = writer.write(gateway, docs, all_claims, verdicts, groups, on_done=advance)
+    brief.calls = list(gateway.records)
+    brief.extraction_strategy = extraction_strategy
+    return brief
+
+
+def load_suite(suite: PathLike | None = None, runs: PathLike | None = None) -> Suite:
+    """A suite by registered name (`seeds`) or YAML file, with its documents and gold loaded."""
+    from verifier.evaluation.suites import load_suite as _load
+
+    return _load(
+        suite if suite is None or isinstance(suite, str) else Path(suite),
+        Path(runs) if runs else None,
+    )
+
+
+def evaluate(
+    suite: Suite | PathLike | None = None,
+    settings: Settings | None = None,
+    strategy: ExtractionStrategy | str | None = None,
+    matcher: Matcher | None = None,
+    concurrency: int = 1,
+    on_done: Callable[[Document], Any] | None = None,
+) -> RunRecord:
+    """Extract a suite with `settings.model` (or a strategy without a model) and score it.
+
+    With `settings.offline` and no cassette of its own, the suite's recorded cassette for the
+    model is replayed. The run record is returned, not saved (see `save_run`).
+    """
+    from verifier.evaluation.suites import Suite, run_eval
+
+    loaded = suite if isinstance(suite, Suite) else load_suite(suite)
+    settings = settings or load_settings()
+    cassette = loaded.cassette_for(settings.model)
+    if settings.offline and settings.cassette is None and cassette and cassette.exists():
+        settings = settings.model_copy(update={"cassette": cassette})
+    return run_eval(
+        loaded,
+        settings,
+        concurrency=concurrency,
+        on_done=on_done,
+        strategy=strategy,
+        matcher=matcher,
+    )
+
+
+def score(
+    predictions: Mapping[str, DocumentClaims] | PathLike,
+    gold: Mapping[str, DocumentClaims] | PathLike,
+    documents: Sequence[Document] | Mapping[str, Document] | PathLike | None = None,
+    matcher: Matcher | None = None,
+    pred_groups: Sequence[ClaimGroup] | None = None,
+) -> ScoreReport:
+    """Score predictions (mapping or claims file/folder) against gold (mapping or gold folder).
+
+    `documents` default to the built-in seed articles. `pred_groups` are scored against the
+    gold folder's `groups.json`.
+    """
+    from verifier.evaluation.gold import load_gold
+    from verifier.evaluation.metrics import score as _score
+    from verifier.schemas import GoldGroups
+
+    if documents is None:
+        from verifier.resources import bundled
+
+        documents = bundled("seeds")
+    if isinstance(documents, str | os.PathLike):
+        documents = load_documents(documents)
+    docs = _documents_by_id(documents)
+    gold_groups = GoldGroups()
+    if not isinstance(gold, Mapping):
+        gold, gold_groups = load_gold(Path(gold), {k: d.text for k, d in docs.items()})
+    if not isinstance(predictions, Mapping):
+        predictions = load_claims(predictions)
+    return _score(predictions, gold, docs, pred_groups, gold_groups, matcher=matcher)
+
+
+def save_run(run: RunRecord, folder: PathLike) -> Path:
+    """Write a run record as `folder/RUN_ID.json` (atomically); returns the path."""
+    from verifier.evaluation.suites import save_run as _save
+
+    return _save(run, Path(folder))
