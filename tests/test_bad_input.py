@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli, stderr_lines
 
+from verifier.errors import InputError
 from verifier.fileio import write_atomic
 
 CLAIMS_OK = {
@@ -352,6 +353,6 @@ def test_write_atomic_failure_mid_write_keeps_old_file(tmp_path):
     assert target.read_text() == "old\n" and _leftovers(tmp_path) == []
     folder_target = tmp_path / "a_folder.json"
     folder_target.mkdir()
-    with pytest.raises(OSError):
-        write_atomic(folder_target, "{}")  # fails at the rename
+    with pytest.raises(InputError, match="is a folder"):
+        write_atomic(folder_target, "{}")  # refused before anything is written
     assert folder_target.is_dir() and _leftovers(tmp_path) == []

@@ -57,6 +57,7 @@ def brief(tmp_path_factory: pytest.TempPathFactory) -> dict:
                 "verifier",
                 "check-brief",
                 str(out),
+                "seeds/",
                 "-o",
                 str(out.with_suffix(suffix)),
             ],

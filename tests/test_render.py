@@ -460,7 +460,7 @@ def test_templates_exist(name):
 def test_minimal_brief_renders():
     brief = Brief(headline=BriefSentence(text="Nothing <yet>"))
     md = brief_markdown(brief)
-    assert md.startswith("# Nothing <yet>")
+    assert md.startswith("# Nothing &lt;yet&gt;")  # shown as text, never as raw HTML
     assert "- Flags: none" in md and "- Missing perspectives: none" in md
     page = brief_html(brief, {})
     assert "Nothing &lt;yet&gt;" in page and "No citation shares were computed." in page

@@ -15,6 +15,7 @@ from conftest import FAKE_KEY, FAULT_MODEL, article_of, claim_responder, cli_env
 from pydantic import BaseModel
 
 from verifier.errors import ModelCallError, OfflineMiss
+from verifier.models.cassettes import seal
 from verifier.models.gateway import Gateway, use_cassette
 from verifier.models.netguard import allow_network, forbid_network
 from verifier.prompts import Prompt
@@ -198,7 +199,7 @@ def test_offline_cli_with_cassette_miss_reaches_transport_but_no_network(tmp_pat
     """With a cassette, the call goes down to litellm/httpx, and vcrpy answers or refuses."""
     write_docs(tmp_path / "docs", 1)
     cassette = tmp_path / "empty.yaml"
-    cassette.write_text("interactions: []\nversion: 1\n")
+    cassette.write_text(seal("interactions: []\nversion: 1\n"))  # as if recorded, with no calls
     env = cli_env(None, key=FAKE_KEY)
     proc, attempts = _run_audited(
         [

@@ -32,7 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "evals" / "gold"
 SEEDS = ROOT / "seeds"
 DOC0 = "000_547a94a2ab0e37c5"
-CHECKS = ("quote_found", "numbers_in_quote", "attribution_supported")
+CHECKS = ("quote_found", "numbers_in_quote", "attribution_supported", "not_an_instruction")
+#: run only when the quote is found (they read the quote's neighbourhood)
+MEANING_CHECKS = ("negation_agrees", "dates_agree", "range_kept", "certainty_agrees")
 
 
 def _verifier() -> list[str]:
@@ -128,7 +130,8 @@ def test_planted_faults_are_caught_and_genuine_claims_supported(tmp_path: Path, 
         assert v["label"] == label.value, (fid, v["rationale"])
         assert v["label"] != "supported"
         assert v["method"] == "deterministic"
-        assert [c["name"] for c in v["checks"]] == list(CHECKS)
+        names = [c["name"] for c in v["checks"]]
+        assert names in (list(CHECKS), [*CHECKS, *MEANING_CHECKS])
         assert _failing(v["checks"]) == [check], (fid, v["checks"])
 
     assert "600000" in raw[f"{DOC0}:fault-number"]["rationale"].replace(",", "")

@@ -78,6 +78,7 @@ class WireServer:
         self._lock = threading.Lock()
         self.in_flight = 0
         self.max_in_flight = 0
+        self.spans: list[tuple[float, float]] = []  # (arrived, answered) per good answer
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._httpd.daemon_threads = True
         self._httpd.request_queue_size = 64
@@ -280,6 +281,7 @@ def _handler(server: WireServer) -> type[BaseHTTPRequestHandler]:
             if status:
                 self._send(status, server.error_body(status), {"Retry-After": "0"})
                 return
+            arrived = time.monotonic()
             with server._lock:
                 server.in_flight += 1
                 server.max_in_flight = max(server.max_in_flight, server.in_flight)
@@ -290,5 +292,6 @@ def _handler(server: WireServer) -> type[BaseHTTPRequestHandler]:
             finally:
                 with server._lock:
                     server.in_flight -= 1
+                    server.spans.append((arrived, time.monotonic()))
 
     return Handler

@@ -6,6 +6,7 @@ so `verifier --help` and every command that makes no model call stay fast.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -28,6 +29,11 @@ cache_app = typer.Typer(help="Inspect or clear the response cache.", no_args_is_
 app.add_typer(cache_app, name="cache")
 
 log = logging.getLogger("verifier")
+
+# Path parameters skip click's own readable check: our loaders say "cannot read (Permission
+# denied)" in one line naming the file, where click would print a three-line usage error.
+PathOption = functools.partial(typer.Option, readable=False)
+PathArgument = functools.partial(typer.Argument, readable=False)
 
 if TYPE_CHECKING:
     from verifier.settings import Settings
@@ -57,7 +63,7 @@ def _global(
         str | None,
         typer.Option("--model", "-m", help="litellm model string, or local / local:gemma3-270m"),
     ] = None,
-    cache_dir: Annotated[Path | None, typer.Option(help="response cache folder")] = None,
+    cache_dir: Annotated[Path | None, PathOption(help="response cache folder")] = None,
     offline: Annotated[
         bool, typer.Option("--offline", help="answers only from cache or cassette; no network")
     ] = False,
@@ -68,7 +74,7 @@ def _global(
         bool, typer.Option("--refresh", help="ignore cached answers, store new ones")
     ] = False,
     cassette: Annotated[
-        Path | None, typer.Option(help="replay model HTTP from this vcrpy cassette")
+        Path | None, PathOption(help="replay model HTTP from this vcrpy cassette")
     ] = None,
     record: Annotated[
         bool,
@@ -119,7 +125,7 @@ def _global(
 def _setup_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
-        logging.Formatter("%(levelname)s: %(message)s" if verbose else "%(message)s")
+        _OneLineFormatter("%(levelname)s: %(message)s" if verbose else "%(message)s")
     )
     log.handlers[:] = [handler]
     log.setLevel(logging.DEBUG if verbose else logging.WARNING)
@@ -212,8 +218,8 @@ def cache_clear() -> None:
 
 
 # ----------------------------------------------------------------------- pipeline
-Paths = Annotated[list[Path], typer.Argument(help="files or folders of .txt/.md articles")]
-Output = Annotated[Path | None, typer.Option("--output", "-o", help="write JSON here (atomically)")]
+Paths = Annotated[list[Path], PathArgument(help="files or folders of .txt/.md articles")]
+Output = Annotated[Path | None, PathOption("--output", "-o", help="write JSON here (atomically)")]
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON to stdout instead of a table")]
 Concurrency = Annotated[
     int,
@@ -253,7 +259,7 @@ def _vocab(names: list[str] | None) -> tuple[str, ...] | None:
 def _deliver(obj: Any, output: Path | None, as_json: bool, *tables: Any) -> None:
     """JSON to a file (atomically) or stdout; tables to the terminal otherwise."""
     from verifier.fileio import dump_model, write_atomic
-    from verifier.render.display import emit_json, out
+    from verifier.render.display import emit_json, out, printable
 
     text = dump_model(obj)
     if output is not None:
@@ -264,7 +270,7 @@ def _deliver(obj: Any, output: Path | None, as_json: bool, *tables: Any) -> None
     for t in tables:
         out.print(t)
     if output is not None:
-        out.print(f"wrote {output}")
+        out.print(f"wrote {printable(output)}")
 
 
 def _extract(
@@ -297,6 +303,7 @@ def extract_cmd(
     """Extract typed, grounded claims (quote, offsets, attribution, certainty, quantities)."""
     from verifier.render.display import claims_table, err, summary_line
 
+    _check_output(output, JSON_OUT, paths)
     result, _ = _extract(paths, concurrency, strategy)
     _deliver(result, output, as_json, claims_table(result))
     err.print(summary_line(result.summary), highlight=False)
@@ -312,7 +319,7 @@ def verify_cmd(
     paths: Paths,
     claims: Annotated[
         Path | None,
-        typer.Option(
+        PathOption(
             "--claims",
             help="claims file (extract output, gold or another tool's); default: extract now",
         ),
@@ -330,6 +337,7 @@ def verify_cmd(
     from verifier import api
     from verifier.render.display import err, groups_table, progress, verdicts_table
 
+    _check_output(output, JSON_OUT, [*paths, *([claims] if claims else [])])
     if claims is None:
         if no_llm:
             raise InputError("--no-llm needs --claims FILE (extraction needs a model)")
@@ -362,14 +370,14 @@ def brief_cmd(
     paths: Paths,
     output: Annotated[
         Path | None,
-        typer.Option(
+        PathOption(
             "--output",
             "-o",
             help="brief.md, brief.html or brief.json (default: Markdown to stdout)",
         ),
     ] = None,
     claims: Annotated[
-        Path | None, typer.Option("--claims", help="use these claims instead of extracting")
+        Path | None, PathOption("--claims", help="use these claims instead of extracting")
     ] = None,
     concurrency: Concurrency = 1,
     strategy: StrategyOpt = None,
@@ -380,7 +388,7 @@ def brief_cmd(
     from verifier import api
     from verifier.render.display import progress
 
-    _check_output_suffix(output)
+    _check_output(output, BRIEF_OUT, [*paths, *([claims] if claims else [])])
     vocab = _vocab(vocabulary)
     docs = api.load_documents(paths)
     given = api.load_claims(claims) if claims is not None else None
@@ -403,41 +411,50 @@ def _fail_if_lost(calls: list[Any], failed_docs: int = 0, docs: int = 0) -> None
     if lost:
         parts.append(f"{len(lost)} of {len(calls)} model calls failed")
     for c in lost[:5]:
-        log.warning("%s: %s", c.label, c.error)
+        log.warning("%s", c.error if c.error.startswith(c.label) else f"{c.label}: {c.error}")
     raise IncompleteRun(f"incomplete run: {', '.join(parts)} (every reason is in the output)")
 
 
 @app.command("check-brief")
 def check_brief_cmd(
     brief_file: Annotated[
-        Path, typer.Argument(help="a brief JSON (from `brief -o x.json`, possibly edited)")
+        Path, PathArgument(help="a brief JSON (from `brief -o x.json`, possibly edited)")
     ],
+    docs: Annotated[
+        list[Path] | None,
+        PathArgument(help="the source documents (default: those beside the brief)"),
+    ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help=".md, .html or .json")
+        Path | None, PathOption("--output", "-o", help=".md, .html or .json")
     ] = None,
 ) -> None:
     """Re-run the brief checks on a brief JSON, e.g. after editing it by hand. No model needed."""
     from verifier.fileio import load_model
     from verifier.pipeline.brief_checks import check_brief
-    from verifier.pipeline.documents import load_documents
+    from verifier.pipeline.documents import brief_source_documents
     from verifier.schemas import Brief
 
-    _check_output_suffix(output)
+    _check_output(output, BRIEF_OUT, [brief_file, *(docs or [])])
     brief = check_brief(load_model(brief_file, Brief, "brief"))
-    paths = [Path(s.path) for s in brief.sources if s.path and Path(s.path).exists()]
-    documents = {d.id: d for d in load_documents(paths)} if paths else {}
-    _emit_brief(brief, output, documents)
+    _emit_brief(brief, output, brief_source_documents(brief, brief_file, docs or []))
 
 
-def _check_output_suffix(output: Path | None) -> None:
-    if output is not None and output.suffix.lower() not in (".md", ".html", ".htm", ".json"):
-        raise InputError(f"{output}: output must end in .md, .html or .json")
+JSON_OUT = (".json",)
+BRIEF_OUT = (".md", ".html", ".htm", ".json")
+
+
+def _check_output(output: Path | None, suffixes: tuple[str, ...], inputs: list[Path]) -> None:
+    """Fail before any work: an output with the wrong suffix, over an input, or not a file."""
+    from verifier.fileio import check_output
+
+    if output is not None:
+        check_output(output, suffixes, inputs)
 
 
 def _emit_brief(brief: Any, output: Path | None, documents: dict[str, Any]) -> None:
     from verifier.fileio import dump_model, write_atomic
     from verifier.render.brief import brief_html, brief_markdown
-    from verifier.render.display import emit_json, err
+    from verifier.render.display import emit_json, err, printable
 
     suffix = output.suffix.lower() if output else ".md"
     if suffix == ".json":
@@ -450,7 +467,7 @@ def _emit_brief(brief: Any, output: Path | None, documents: dict[str, Any]) -> N
         emit_json(text)
     else:
         write_atomic(output, text)
-        err.print(f"wrote {output}", highlight=False)
+        err.print(f"wrote {printable(output)}")
     v = brief.verification
     flags = ", ".join(f"{k} {n}" for k, n in v.flags.items()) or "none"
     err.print(
@@ -504,12 +521,12 @@ def _metric_json(metrics: dict[str, Any]) -> dict[str, Any]:
 def score_cmd(
     pred: Annotated[
         Path,
-        typer.Option("--pred", help="predictions: extract output, claims file(s) or a run record"),
+        PathOption("--pred", help="predictions: extract output, claims file(s) or a run record"),
     ],
-    gold: Annotated[Path, typer.Option("--gold", help="gold folder (evals/gold)")],
+    gold: Annotated[Path, PathOption("--gold", help="gold folder (evals/gold)")],
     docs: Annotated[
         Path | None,
-        typer.Option("--docs", help="source documents the claims quote (default: the seeds)"),
+        PathOption("--docs", help="source documents the claims quote (default: the seeds)"),
     ] = None,
     groups: Annotated[
         Path | None,
@@ -522,10 +539,9 @@ def score_cmd(
     fail_under: Gates = None,
 ) -> None:
     """Score any prediction file or folder against gold labels (made here or elsewhere)."""
-    import json
-
     from verifier import api
     from verifier.evaluation.suites import check_gates, parse_gates
+    from verifier.fileio import dump_json
     from verifier.pipeline.claimfiles import load_groups
     from verifier.render.display import out
 
@@ -542,7 +558,7 @@ def score_cmd(
         data = _metric_json(report.metrics)
         data["per_document"] = report.per_document
         data["unscored_documents"] = report.unscored_documents
-        typer.echo(json.dumps(data, indent=2))
+        typer.echo(dump_json(data))
     else:
         out.print(_metrics_table(report.metrics, f"{pred} vs {gold}"))
     for w in report.warnings:
@@ -576,10 +592,9 @@ def eval_cmd(
     ] = None,
 ) -> None:
     """Extract the suite with each model, score it against gold and save a run record."""
-    import json
-
     from verifier import api
     from verifier.evaluation.suites import check_gates, parse_gates
+    from verifier.fileio import dump_json
     from verifier.render.display import err, out, progress
 
     gates = parse_gates(fail_under or [])
@@ -618,7 +633,7 @@ def eval_cmd(
             {**_metric_json(r.metrics), "model": r.model, "run_record": str(p) if p else None}
             for r, p in results
         ]
-        typer.echo(json.dumps(payload[0] if len(payload) == 1 else {"runs": payload}, indent=2))
+        typer.echo(dump_json(payload[0] if len(payload) == 1 else {"runs": payload}))
     incomplete = [r for r, _ in results if not r.complete]
     if incomplete:
         from verifier.errors import IncompleteRun
@@ -649,7 +664,7 @@ def suites_cmd() -> None:
 
 RunPaths = Annotated[
     list[Path] | None,
-    typer.Argument(help="run records or folders (default: the seed suite's runs)"),
+    PathArgument(help="run records or folders (default: the seed suite's runs)"),
 ]
 
 
@@ -668,18 +683,17 @@ def leaderboard_cmd(
     as_json: AsJson = False,
 ) -> None:
     """Compare models across run records: one row per model and suite."""
-    import json
-
     from rich.table import Table
 
     from verifier.evaluation.suites import latest_per_model
-    from verifier.render.display import out
+    from verifier.fileio import dump_json
+    from verifier.render.display import out, printable
     from verifier.render.report import leaderboard_rows, metric_names
 
     runs = _runs(paths)
     rows = leaderboard_rows(runs if all_runs else latest_per_model(runs))
     if as_json:
-        typer.echo(json.dumps(rows, indent=2, default=str))
+        typer.echo(dump_json(rows))
         return
     # Models as columns, metrics as rows: readable in a narrow terminal, best model first.
     chosen = {r.run_id: r for r in runs}
@@ -687,7 +701,8 @@ def leaderboard_cmd(
     t.add_column("metric", no_wrap=True, min_width=12)
     for row in rows:
         mark = " (baseline)" if row.get("baseline") else ""
-        t.add_column(f"{row['model']}{mark}\n{row['suite']} · {row['date']}", no_wrap=True)
+        head = f"{row['model']}{mark}\n{row['suite']} · {row['date']}"
+        t.add_column(printable(head, one_line=False), no_wrap=True)
     for name in metric_names([chosen[r["run_id"]] for r in rows]):
         cells = []
         for row in rows:
@@ -714,52 +729,55 @@ def leaderboard_cmd(
 
 @app.command("compare")
 def compare_cmd(
-    run_a: Annotated[Path, typer.Argument(help="baseline run record")],
-    run_b: Annotated[Path, typer.Argument(help="candidate run record")],
+    run_a: Annotated[Path, PathArgument(help="baseline run record")],
+    run_b: Annotated[Path, PathArgument(help="candidate run record")],
     as_json: AsJson = False,
 ) -> None:
     """Per-metric difference between two runs, and the gold claims gained or lost."""
-    import json
-
     from rich.table import Table
+    from rich.text import Text
 
     from verifier.evaluation.suites import compare_runs, load_runs
-    from verifier.render.display import out
+    from verifier.fileio import dump_json
+    from verifier.render.display import out, printable
 
     a, b = load_runs([run_a]), load_runs([run_b])
     diff = compare_runs(a[0], b[0])
     if as_json:
-        typer.echo(json.dumps(diff, indent=2))
+        typer.echo(dump_json(diff))
         return
-    t = Table(title=f"{diff['a']} → {diff['b']}")
+    t = Table(title=printable(f"{diff['a']} → {diff['b']}"))
     for col in ("metric", "A", "B", "Δ"):
         t.add_column(col)
     fmt = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
     for name, m in diff["metrics"].items():
         d = m["delta"]
         colour = "" if not d else "green" if d > 0 else "red"
-        t.add_row(name, fmt(m["a"]), fmt(m["b"]), f"[{colour}]{d:+.3f}[/]" if d else fmt(d))
+        t.add_row(
+            printable(name), fmt(m["a"]), fmt(m["b"]), Text(f"{d:+.3f}", colour) if d else fmt(d)
+        )
     out.print(t)
-    out.print(f"gold claims gained: {', '.join(diff['gained']) or 'none'}")
-    out.print(f"gold claims lost:   {', '.join(diff['lost']) or 'none'}")
+    out.print(printable(f"gold claims gained: {', '.join(diff['gained']) or 'none'}"))
+    out.print(printable(f"gold claims lost:   {', '.join(diff['lost']) or 'none'}"))
 
 
 @app.command("report")
 def report_cmd(
     paths: RunPaths = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write")] = Path(
+    output: Annotated[Path, PathOption("--output", "-o", help="HTML file to write")] = Path(
         "report.html"
     ),
     gold: Annotated[
-        Path | None, typer.Option("--gold", help="gold folder, to show gold claim text")
+        Path | None, PathOption("--gold", help="gold folder, to show gold claim text")
     ] = None,
 ) -> None:
     """A self-contained HTML report: leaderboard, metric bars with CIs, per-document, per-claim."""
     from verifier.evaluation.suites import latest_per_model
     from verifier.fileio import write_atomic
-    from verifier.render.display import err
+    from verifier.render.display import err, printable
     from verifier.render.report import report_html
 
+    _check_output(output, (".html", ".htm"), [*(paths or []), *([gold] if gold else [])])
     runs = _runs(paths)
     if not paths:
         runs = latest_per_model(runs)
@@ -769,7 +787,21 @@ def report_cmd(
 
         gold_docs, _ = load_gold(gold)
     write_atomic(output, report_html(runs, gold_docs))
-    err.print(f"wrote {output} ({len(runs)} runs)", highlight=False)
+    err.print(f"wrote {printable(output)} ({len(runs)} runs)")
+
+
+def _one_line(e: BaseException) -> str:
+    """An error message as one line of text: a file name cannot add lines or colours."""
+    from verifier.render.display import printable
+
+    return printable(str(e))
+
+
+class _OneLineFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        from verifier.render.display import printable
+
+        return printable(super().format(record))
 
 
 RESUME_HINT = "interrupted; finished calls are cached, run again to resume"
@@ -830,7 +862,7 @@ def main() -> None:
             import traceback
 
             traceback.print_exc()
-        typer.echo(f"error: {e}", err=True)
+        typer.echo(f"error: {_one_line(e)}", err=True)
         sys.exit(e.exit_code)
     except KeyboardInterrupt:
         typer.echo(RESUME_HINT, err=True)
@@ -843,6 +875,7 @@ def main() -> None:
         if state.verbose:
             raise
         typer.echo(
-            f"internal error: {type(e).__name__}: {e} (run with --verbose for details)", err=True
+            f"internal error: {type(e).__name__}: {_one_line(e)} (run with --verbose for details)",
+            err=True,
         )
         sys.exit(70)

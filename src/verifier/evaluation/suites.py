@@ -17,14 +17,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from verifier import __version__
 from verifier.errors import GateFailed, InputError, first_validation_error
-from verifier.fileio import dump_model, load_model, write_atomic
+from verifier.fileio import dump_model, load_model, load_yaml, safe_name, write_atomic
 from verifier.resources import installed_copy
 from verifier.schemas import Document, DocumentClaims, GoldGroups, RunRecord
+
+MAX_SUITE_BYTES = 1024 * 1024
 
 if TYPE_CHECKING:
     from verifier.evaluation.metrics import Matcher
@@ -81,11 +82,9 @@ def load_suite(path: str | Path | None = None, runs: Path | None = None) -> Suit
     path = suite_file(path)
     if not path.exists():
         raise InputError(f"{path}: no such suite file")
+    raw = load_yaml(path, "suite file", MAX_SUITE_BYTES)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         spec = SuiteFile.model_validate(raw)
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise InputError(f"{path}: malformed suite file: {str(e).splitlines()[0]}") from e
     except ValidationError as e:
         raise InputError(f"{path}: invalid suite: {first_validation_error(e)}") from e
     base = path.parent
@@ -203,7 +202,7 @@ def run_eval(
     wall = time.monotonic() - t0
     s = result.summary
     return RunRecord(
-        run_id=f"{suite.name}-{model_slug(result.model)}"
+        run_id=f"{safe_name(suite.name)}-{model_slug(result.model)}"
         + ("" if strat.name == "single-pass" or not strat.needs_model else f"-{strat.name}")
         + f"-{started.strftime('%Y%m%dT%H%M%S')}",
         suite=suite.name,
@@ -242,7 +241,7 @@ def run_eval(
 
 
 def save_run(run: RunRecord, folder: Path) -> Path:
-    path = folder / f"{run.run_id}.json"
+    path = folder / f"{safe_name(run.run_id)}.json"  # a suite named ../../x stays in `folder`
     write_atomic(path, dump_model(run))
     return path
 

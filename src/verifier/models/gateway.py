@@ -380,11 +380,13 @@ class Gateway:
         }
 
     def _sender(self, response_model: type[BaseModel], usage: dict[str, Any]) -> Callable[..., Any]:
-        """litellm.completion with transport retries, usage accounting and provider tweaks."""
-        import litellm
+        """One request with transport retries, usage accounting and provider tweaks.
 
-        litellm.suppress_debug_info = True
-        logging.getLogger("LiteLLM").setLevel(logging.WARNING)
+        OpenAI-protocol providers (openai, openai-compatible, the embedded server) go
+        straight through the OpenAI SDK: litellm's import alone costs seconds of every cold
+        run. The others go through litellm, which translates their wire formats.
+        """
+        complete = self._openai_sdk() if self.provider.openai_protocol else self._litellm()
         logging.getLogger("instructor").setLevel(
             logging.DEBUG if self.settings.verbose else logging.CRITICAL
         )
@@ -397,7 +399,7 @@ class Gateway:
             kwargs = provider.adapt_request(kwargs, schema)
             response = _with_backoff(
                 # Retries are ours alone: litellm's and the OpenAI SDK's would multiply them.
-                lambda: _has_choices(litellm.completion(num_retries=0, max_retries=0, **kwargs)),
+                lambda: _has_choices(complete(**kwargs)),
                 settings,
                 throttle,
                 self._server_check,
@@ -407,13 +409,42 @@ class Gateway:
             if u is not None:
                 usage["prompt_tokens"] += int(getattr(u, "prompt_tokens", 0) or 0)
                 usage["completion_tokens"] += int(getattr(u, "completion_tokens", 0) or 0)
-            with contextlib.suppress(Exception):
-                cost = litellm.completion_cost(completion_response=response)
-                if cost:
-                    usage["cost_usd"] = (usage["cost_usd"] or 0.0) + float(cost)
+            if not provider.openai_protocol:  # litellm knows prices; an SDK answer has none
+                import litellm
+
+                with contextlib.suppress(Exception):
+                    cost = litellm.completion_cost(completion_response=response)
+                    if cost:
+                        usage["cost_usd"] = (usage["cost_usd"] or 0.0) + float(cost)
             return response
 
         return send
+
+    def _litellm(self) -> Callable[..., Any]:
+        import litellm
+
+        litellm.suppress_debug_info = True
+        logging.getLogger("LiteLLM").setLevel(logging.WARNING)
+        # Retries are ours alone: litellm's and the OpenAI SDK's would multiply them.
+        return lambda **kw: litellm.completion(num_retries=0, max_retries=0, **kw)
+
+    def _openai_sdk(self) -> Callable[..., Any]:
+        import openai
+
+        client = openai.OpenAI(
+            base_url=self._api_base or self.provider.default_base,
+            api_key=self._api_key or "no-key",
+            max_retries=0,
+            timeout=self.settings.timeout_s,
+        )
+
+        def complete(**kw: Any) -> Any:
+            kw.pop("api_base", None)
+            kw.pop("api_key", None)
+            kw["model"] = kw["model"].split("/", 1)[1]  # "openai/NAME": the name the server knows
+            return client.chat.completions.create(**kw)
+
+        return complete
 
 
 class _EmptyChoices(Exception):
@@ -438,19 +469,8 @@ def _with_backoff(
     `server_check` (the embedded server's) raises once that server is dead: before each
     attempt, and after a failed one, so a crash is reported at once instead of retried.
     """
-    import litellm
-
     from verifier.models.netguard import RedirectRefused
 
-    transient = (
-        _EmptyChoices,
-        litellm.RateLimitError,
-        litellm.InternalServerError,
-        litellm.ServiceUnavailableError,
-        litellm.BadGatewayError,
-        litellm.APIConnectionError,
-        litellm.Timeout,
-    )
     throttle = throttle or Throttle(1)
     attempt = 0
     while True:
@@ -468,7 +488,7 @@ def _with_backoff(
                 if isinstance(miss, OfflineMiss):  # netguard refused a socket: never retry that
                     raise OfflineMiss(str(miss)) from e
                 raise OfflineMiss(f"request not in the cassette: {_one_line(miss)[:200]}") from e
-            if isinstance(e, transient):
+            if _transient(e):
                 if server_check is not None:
                     server_check(grace=1.0)  # a crash shows as a dropped connection first
                 attempt += 1
@@ -485,16 +505,34 @@ def _with_backoff(
                 log.info(
                     "transient error (%s); retry %d in %.1f s", type(e).__name__, attempt, delay
                 )
-                if isinstance(e, litellm.RateLimitError):
+                if _rate_limited(e):
                     throttle.pause(delay)  # the server is over its limit for everyone
                 else:
                     time.sleep(delay)
                 continue
-            if isinstance(e, litellm.APIError) or type(e).__module__.startswith(
-                ("litellm", "openai", "httpx")
-            ):
+            if type(e).__module__.startswith(("litellm", "openai", "httpx")):
                 raise ModelCallError(_one_line(e)) from e
             raise
+
+
+#: Exception names, the same in litellm and the OpenAI SDK, of failures worth retrying.
+_TRANSIENT_NAMES = frozenset(
+    {"RateLimitError", "InternalServerError", "ServiceUnavailableError", "BadGatewayError",
+     "APIConnectionError", "APITimeoutError", "Timeout"}
+)  # fmt: skip
+
+
+def _transient(e: BaseException) -> bool:
+    """429, 5xx, timeouts, dropped connections, no choices: from litellm or the OpenAI SDK."""
+    if isinstance(e, _EmptyChoices) or type(e).__name__ in _TRANSIENT_NAMES:
+        return True
+    status = getattr(e, "status_code", None)
+    from_client = type(e).__module__.startswith(("litellm", "openai"))
+    return from_client and isinstance(status, int) and (status == 429 or status >= 500)
+
+
+def _rate_limited(e: BaseException) -> bool:
+    return type(e).__name__ == "RateLimitError" or getattr(e, "status_code", None) == 429
 
 
 def _in_chain(e: BaseException, kind: type[BaseException]) -> BaseException | None:
@@ -656,6 +694,8 @@ def use_cassette(path: Path, record: bool):  # type: ignore[no-untyped-def]
     import vcr
     from vcr.errors import CannotOverwriteExistingCassetteException
 
+    from verifier.models.cassettes import CheckedPersister
+
     if not record and not Path(path).exists():
         raise OfflineMiss(f"{path}: cassette not found (record it with --record)")
     logging.getLogger("vcr").setLevel(logging.WARNING)  # its INFO logs dump raw responses
@@ -667,6 +707,7 @@ def use_cassette(path: Path, record: bool):  # type: ignore[no-untyped-def]
         decode_compressed_response=True,
         before_record_response=_scrub_response,
     )
+    recorder.register_persister(CheckedPersister)  # checksummed, bounded, atomic
     try:
         with recorder.use_cassette(str(path), allow_playback_repeats=True):
             yield

@@ -20,18 +20,8 @@ from verifier.models.local import (
     server_up,
     tiny_completion,
 )
+from verifier.models.providers import PROVIDERS
 from verifier.settings import Settings
-
-PROVIDER_KEYS = {
-    "openai": "OPENAI_API_KEY",
-    "anthropic": "ANTHROPIC_API_KEY",
-    "gemini": "GEMINI_API_KEY",
-    "mistral": "MISTRAL_API_KEY",
-    "groq": "GROQ_API_KEY",
-    "openrouter": "OPENROUTER_API_KEY",
-    "together_ai": "TOGETHERAI_API_KEY",
-    "azure": "AZURE_API_KEY",
-}
 
 
 def describe_models(settings: Settings, check: bool = True) -> bool:
@@ -67,12 +57,23 @@ def describe_models(settings: Settings, check: bool = True) -> bool:
             status,
         )
     console.print(t)
-    k = Table(title="hosted providers (litellm)")
-    k.add_column("provider")
-    k.add_column("key variable")
-    k.add_column("set")
-    for provider, var in PROVIDER_KEYS.items():
-        k.add_row(provider, var, "yes" if os.environ.get(var) else "no")
+    k = Table(title="providers (verifier.providers registry; key values never shown)")
+    for col in ("provider", "model string", "mode", "endpoint", "key variable"):
+        k.add_column(col, overflow="fold")
+    for name, p in PROVIDERS.items():
+        prefix = f"{p.prefixes[0]}/MODEL" if p.prefixes else "local, local:NAME"
+        base = next((f"{v} (set)" for v in p.base_env if os.environ.get(v)), None)
+        endpoint = (
+            base
+            or p.default_base
+            or (f"{p.base_env[0]} (required)" if p.base_env else "embedded server")
+        )
+        if p.key_env is None:
+            key = "none"
+        else:
+            state = "set" if os.environ.get(p.key_env) else "not set"
+            key = f"{p.key_env} ({state}{'' if p.key_required else ', optional'})"
+        k.add_row(name, prefix, p.mode, endpoint, key)
     console.print(k)
     return healthy
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from verifier.errors import InputError, first_validation_error
-from verifier.fileio import load_json, load_model
-from verifier.schemas import Brief, ClaimGroup, DocumentClaims, ExtractionResult, RunRecord
+from verifier.fileio import load_json, validate
+from verifier.schemas import Brief, Claim, ClaimGroup, DocumentClaims, ExtractionResult, RunRecord
 
 log = logging.getLogger("verifier")
 
@@ -23,6 +23,10 @@ _WHAT = "predictions (extraction result, document claims, run record or brief)"
 def _kind(data: object) -> type[BaseModel] | str | None:
     """Which of our formats a parsed JSON value looks like."""
     if isinstance(data, list):
+        if data and all(isinstance(x, dict) and "claims" not in x for x in data) and any(
+            "quote" in x or "text" in x for x in data  # type: ignore[operator]
+        ):
+            return "claims"  # a bare list of claims, each naming its document
         return "list"
     if not isinstance(data, dict):
         return None
@@ -47,19 +51,21 @@ def _load_file(path: Path, in_folder: bool) -> list[DocumentClaims]:
         return []
     if kind == "list":
         return [_validate_list_item(path, k, x) for k, x in enumerate(data)]  # type: ignore[arg-type]
+    if kind == "claims":
+        return _claim_list(path, data)  # type: ignore[arg-type]
     if not isinstance(kind, type):
         raise InputError(f"{path}: not a predictions file (expected an extraction result, "
                          "document claims or a run record JSON)")
     if kind is RunRecord:
-        return list(load_model(path, RunRecord, "run record").predictions)
+        return list(validate(data, RunRecord, path, "run record").predictions)
     if kind is ExtractionResult:
-        return list(load_model(path, ExtractionResult, "extraction result").documents)
+        return list(validate(data, ExtractionResult, path, "extraction result").documents)
     if kind is Brief:  # a brief carries the claims it was written from
         by_doc: dict[str, DocumentClaims] = {}
-        for c in load_model(path, Brief, "brief").claims:
+        for c in validate(data, Brief, path, "brief").claims:
             by_doc.setdefault(c.doc_id, DocumentClaims(doc_id=c.doc_id)).claims.append(c)
         return list(by_doc.values())
-    return [load_model(path, DocumentClaims, "document claims file")]
+    return [validate(data, DocumentClaims, path, "document claims file")]
 
 
 def _validate_list_item(path: Path, k: int, item: object) -> DocumentClaims:
@@ -73,13 +79,38 @@ def _validate_list_item(path: Path, k: int, item: object) -> DocumentClaims:
         ) from e
 
 
+def _claim_list(path: Path, items: list[dict[str, object]]) -> list[DocumentClaims]:
+    """A bare JSON list of claims (another tool's output): grouped by their `doc_id`."""
+    by_doc: dict[str, list[Claim]] = {}
+    for k, item in enumerate(items):
+        claim = validate(item, Claim, f"{path}: claim {k}", "claim")
+        by_doc.setdefault(claim.doc_id, []).append(claim)
+    return [DocumentClaims(doc_id=d, claims=cs) for d, cs in by_doc.items()]
+
+
+def _refuse_duplicate_ids(where: Path, doc: DocumentClaims, seen: dict[str, str]) -> None:
+    for c in doc.claims:
+        if c.doc_id != doc.doc_id:
+            raise InputError(
+                f"{where}: claim {c.id!r} names document {c.doc_id!r} but is listed under "
+                f"{doc.doc_id!r}"
+            )
+        if c.id in seen:
+            raise InputError(
+                f"{where}: claim id {c.id!r} appears twice (in {seen[c.id]!r} and "
+                f"{doc.doc_id!r}); claim ids must be unique"
+            )
+        seen[c.id] = doc.doc_id
+
+
 def load_predictions(path: Path) -> dict[str, DocumentClaims]:
     """Predicted (or gold) claims keyed by document id, from any of our claim-bearing files.
 
     Accepts an ExtractionResult (`verifier extract` output), one DocumentClaims, a JSON list
-    of DocumentClaims, a RunRecord (its `predictions`), or a folder of such .json files
-    (a GoldGroups file in the folder is skipped). Malformed input raises InputError with one
-    line naming the file.
+    of DocumentClaims or of claims (grouped by their `doc_id`), a RunRecord (its
+    `predictions`), or a folder of such .json files (a GoldGroups file in the folder is
+    skipped). Malformed input, and a claim id used twice, raise InputError with one line
+    naming the file.
     """
     path = Path(path)
     if not path.exists():
@@ -94,12 +125,14 @@ def load_predictions(path: Path) -> dict[str, DocumentClaims]:
     else:
         files = [path]
     out: dict[str, DocumentClaims] = {}
+    ids: dict[str, str] = {}
     for f in files:
         for doc in _load_file(f, in_folder=path.is_dir()):
             if doc.doc_id in out:
                 raise InputError(
                     f"{f}: document {doc.doc_id!r} appears more than once in the predictions"
                 )
+            _refuse_duplicate_ids(f, doc, ids)
             out[doc.doc_id] = doc
     if not out and path.is_dir():
         raise InputError(f"{path}: no predictions in this folder (only groups files)")

@@ -7,17 +7,18 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from verifier.errors import InputError, first_validation_error
-from verifier.schemas import Document
+from verifier.fileio import load_yaml, read_bytes, regular_file
+from verifier.schemas import Brief, Document
 
 log = logging.getLogger("verifier")
 
 DOC_SUFFIXES = {".txt", ".md", ".markdown"}
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.json")
 MAX_DOC_BYTES = 2 * 1024 * 1024
+MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 
 
 class ManifestEntry(BaseModel):
@@ -67,16 +68,9 @@ def decode(raw: bytes, path: Path) -> tuple[str, str]:
 def load_manifest(folder: Path) -> dict[str, ManifestEntry]:
     for name in MANIFEST_NAMES:
         path = folder / name
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             continue
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as e:
-            first = str(e).splitlines()[0] if str(e) else type(e).__name__
-            problem, mark = getattr(e, "problem", None), getattr(e, "problem_mark", None)
-            if problem and mark is not None:  # where and what, e.g. "line 3 col 1: expected ..."
-                first = f"line {mark.line + 1} col {mark.column + 1}: {problem}"
-            raise InputError(f"{path}: malformed manifest: {first}") from e
+        data = load_yaml(path, "manifest", MAX_MANIFEST_BYTES)
         try:
             return Manifest.model_validate(data).documents
         except ValidationError as e:
@@ -89,15 +83,15 @@ def load_document(
 ) -> Document:
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
-    if not path.is_file():  # a device or pipe (/dev/zero, <(...)) would be read forever
-        raise InputError(f"{path}: not a regular file, expected a .txt or .md article")
-    size = path.stat().st_size
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, expected a .txt or .md article")
+    size = regular_file(path, ".txt or .md article").st_size
     if size > MAX_DOC_BYTES:
         raise InputError(
             f"{path}: too large ({size / 1e6:.1f} MB; the limit is {MAX_DOC_BYTES / 1e6:.0f} MB "
             "per document) — split it into articles"
         )
-    raw = path.read_bytes()
+    raw = read_bytes(path, ".txt or .md article", MAX_DOC_BYTES)
     text, encoding = decode(raw, path)
     if not text.strip():
         raise InputError(f"{path}: empty document")
@@ -162,3 +156,38 @@ def load_documents(paths: Iterable[Path]) -> list[Document]:
     if not docs:
         raise InputError("no documents given")
     return docs
+
+
+def brief_source_documents(
+    brief: Brief, brief_file: Path, given: list[Path]
+) -> dict[str, Document]:
+    """The source documents a brief may show: those given on the command line, else beside it.
+
+    A brief is data that may come from anyone, so its `sources[].path` is only a hint: a
+    relative path is taken from the brief's own folder (never the working directory), and a
+    file is read only when it was given on the command line (matched by path or by id) or
+    sits beside the brief as a .txt/.md article. Anything else (`/etc/passwd`,
+    `../../secret.txt`) is skipped with a warning, never copied into the output.
+    """
+    docs = load_documents(given) if given else []
+    by_path = {Path(d.path).resolve(): d for d in docs}
+    by_id = {d.id: d for d in docs}
+    home = Path(brief_file).resolve().parent
+    found: dict[str, Document] = {}
+    skipped: list[str] = []
+    for src in brief.sources:
+        p = Path(src.path or src.id)
+        p = (p if p.is_absolute() else home / p).resolve()
+        if p in by_path or src.id in by_id:
+            found[src.id] = by_path.get(p) or by_id[src.id]
+        elif not given and p.parent == home and p.suffix.lower() in DOC_SUFFIXES and p.is_file():
+            found[src.id] = load_document(p, doc_id=src.id)
+        elif src.path:
+            skipped.append(src.path)
+    if skipped:
+        where = "not among the documents given" if given else "neither given nor beside the brief"
+        log.warning(
+            "%s: %d source file(s) %s, not read (give them on the command line): %s",
+            brief_file, len(skipped), where, ", ".join(skipped[:5]),
+        )
+    return found

@@ -15,15 +15,13 @@ from pydantic import BaseModel, Field
 
 from verifier.errors import InputError, ModelCallError, ModelOutputError
 from verifier.models.gateway import Gateway
-from verifier.pipeline.checks import ground
+from verifier.pipeline.checks import sentence_range, sentences, verify_ground
 from verifier.prompts import load_prompt
 from verifier.schemas import Claim, Document, Verdict, VerdictLabel
 from verifier.text.quotes import normalise
-from verifier.text.sentences import sentence_spans
 
 PROMPT = "verify_claim"
 PASSAGE_SENTENCES = 2  # sentences of context either side of the quote
-
 
 
 class JudgeVerdict(BaseModel):
@@ -33,16 +31,24 @@ class JudgeVerdict(BaseModel):
 
 
 def evidence_sentences(doc: Document, start: int, end: int, around: int = 0) -> list[str]:
-    spans = sentence_spans(doc.text)
-    hit = [i for i, (s, e) in enumerate(spans) if s < end and e > start]
-    if not hit:
+    spans = sentences(doc.text)
+    hit = sentence_range(doc.text, start, end)  # binary search: N claims stay n log n
+    if hit is None:
         return []
-    lo, hi = max(0, hit[0] - around), min(len(spans), hit[-1] + around + 1)
+    lo, hi = max(0, hit[0] - around), min(len(spans), hit[1] + around + 1)
     return [doc.text[s:e].strip() for s, e in spans[lo:hi]]
 
 
+_WHAT = {
+    "negation_agrees": "negation differs from the quote",
+    "dates_agree": "the claim's date differs from the source",
+    "range_kept": "the claim collapses the source's range",
+    "certainty_agrees": "the claim is firmer than the source",
+}
+
+
 def deterministic_verdict(claim: Claim, doc: Document) -> tuple[Verdict, Claim]:
-    grounded = ground(claim, doc)
+    grounded = verify_ground(claim, doc)
     g = grounded.grounding
     assert g is not None
     by_name = {c.name: c for c in g.checks}
@@ -60,11 +66,16 @@ def deterministic_verdict(claim: Claim, doc: Document) -> tuple[Verdict, Claim]:
             else VerdictLabel.not_in_source
         )
         why = f"the claim's numbers differ from its evidence ({by_name['numbers_in_quote'].detail})"
-    else:
+    elif not by_name["not_an_instruction"].passed:
+        label, why = VerdictLabel.not_in_source, by_name["not_an_instruction"].detail
+    elif not by_name["attribution_supported"].passed:
         label, why = (
             VerdictLabel.not_in_source,
             f"attribution unsupported ({by_name['attribution_supported'].detail})",
         )
+    else:  # negation, dates, ranges or certainty: the source says something else
+        failed = next(c for c in g.checks if not c.passed)
+        label, why = VerdictLabel.contradicted, f"{_WHAT[failed.name]} ({failed.detail})"
     verdict = Verdict(
         claim_id=claim.id,
         doc_id=claim.doc_id,

@@ -155,13 +155,23 @@ def _flag_kind(flag: Flag) -> str:
 # --------------------------------------------------------------------------- markdown
 
 
+_MD_SPECIAL = re.compile(r"[\\`*\[\]<>&]")
+_MD_ENTITY = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
+def _md(text: object) -> str:
+    """Data (model or file text) as inert Markdown: no raw HTML, links, images or new blocks."""
+    flat = " ".join(str(text).split())  # a newline in data must not start a heading or list
+    return _MD_SPECIAL.sub(lambda m: _MD_ENTITY.get(m.group(0)) or "\\" + m.group(0), flat)
+
+
 def _md_sentence(s: BriefSentence, ix: _Index) -> str:
-    cites = " ".join(f"[{_label(c, ix)}]" for c in s.cites)
-    return f"{s.text} {cites}".rstrip()
+    cites = " ".join(f"[{_md(_label(c, ix))}]" for c in s.cites)
+    return f"{_md(s.text)} {cites}".rstrip()
 
 
 def _md_flags(flags: list[Flag], indent: str) -> list[str]:
-    return [f"{indent}- ⚠ {_flag_kind(f)}: {f.detail}".rstrip(": ") for f in flags]
+    return [f"{indent}- ⚠ {_flag_kind(f)}: {_md(f.detail)}".rstrip(": ") for f in flags]
 
 
 def brief_markdown(brief: Brief) -> str:
@@ -171,9 +181,9 @@ def brief_markdown(brief: Brief) -> str:
     if brief.headline.flags:
         out += [*_md_flags(brief.headline.flags, ""), ""]
     for sec in brief.sections:
-        out.append(f"## {sec.title}")
+        out.append(f"## {_md(sec.title)}")
         if sec.perspective:
-            out.append(f"*Perspective: {sec.perspective}*")
+            out.append(f"*Perspective: {_md(sec.perspective)}*")
         out.append("")
         for s in sec.sentences:
             out.append(f"- {_md_sentence(s, ix)}")
@@ -198,8 +208,8 @@ def brief_markdown(brief: Brief) -> str:
             out.append("  - (none)")
         for key, val in values.items():
             name = ix.describe_source(key) if title == "source" else key
-            out.append(f"  - {name}: {_share_text(val, shares)}")
-    missing = "; ".join(v.missing_perspectives) or "none"
+            out.append(f"  - {_md(name)}: {_share_text(val, shares)}")
+    missing = _md("; ".join(v.missing_perspectives) or "none")
     out.append(f"- Missing perspectives: {missing}")
     if v.brief_flags:
         out.append("- Brief-level flags:")
@@ -208,12 +218,12 @@ def brief_markdown(brief: Brief) -> str:
 
     out += ["## Sources", ""]
     for s in ix.sources:
-        parts = [f"**{ix.labels[s.id]}**", s.title or "(untitled)"]
+        parts = [f"**{_md(ix.labels[s.id])}**", _md(s.title or "(untitled)")]
         if s.outlet:
-            parts.append(s.outlet)
+            parts.append(_md(s.outlet))
         if s.perspective:
-            parts.append(f"perspective: {s.perspective}")
-        out.append(f"- {' — '.join(parts)} (`{s.id}`)")
+            parts.append(f"perspective: {_md(s.perspective)}")
+        out.append(f"- {' — '.join(parts)} ({_md(s.id)})")
     out.append("")
 
     order = {s.id: i for i, s in enumerate(ix.sources)}
@@ -228,11 +238,11 @@ def brief_markdown(brief: Brief) -> str:
         for cid in cited:
             c = ix.claims.get(cid)
             if c is None:
-                out.append(f"- [{_label(cid, ix)}] not in the brief's claims")
+                out.append(f"- [{_md(_label(cid, ix))}] not in the brief's claims")
                 continue
             out.append(
-                f"- [{_label(cid, ix)}] {c.text} — {c.attributed_to}; "
-                f"{c.certainty.value}; quote: “{c.quote}”"
+                f"- [{_md(_label(cid, ix))}] {_md(c.text)} — {_md(c.attributed_to)}; "
+                f"{c.certainty.value}; quote: “{_md(c.quote)}”"
                 + (" (quote not located)" if c.start is None else "")
             )
         out.append("")

@@ -155,7 +155,7 @@ class SinglePass:
                     choose=lambda drafts: _grounded_count(drafts, doc),
                 )
             except (ModelCallError, ModelOutputError) as e:
-                return f"chunk {n + 1}/{len(chunks)}: {e}"
+                return str(e)  # names the document and the chunk (its label)
             reasked = result.record.attempts - 1 if result.record.attempts else 0
             return [ground(_to_claim(d, doc, "", reasked), doc) for d in result.value.claims]
 

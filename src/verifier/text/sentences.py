@@ -67,8 +67,8 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 def cues() -> dict[str, Any]:
-    """Cue lists of `data/cues.yaml`: reporting verbs, hedges, back-references, boilerplate."""
-    return data_yaml("cues.yaml")  # type: ignore[no-any-return]
+    """Cue lists of `data/staged_cues.yaml`: reporting verbs, hedges, back-references."""
+    return data_yaml("staged_cues.yaml")  # type: ignore[no-any-return]
 
 
 @cache

@@ -41,6 +41,8 @@ class Provider:
     litellm_prefix: str | None = None
     #: longest list the model is asked for in one answer (None: no limit)
     max_list_items: int | None = None
+    #: speaks OpenAI's chat-completions protocol: sent with the OpenAI SDK, without litellm
+    openai_protocol: bool = False
     #: what the wire tests cover, for `verifier models` and the README matrix
     tested: str = ""
     extra: dict[str, Any] = field(default_factory=dict)

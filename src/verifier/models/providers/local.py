@@ -39,6 +39,7 @@ PROVIDERS.register(
         description="embedded llama.cpp server on loopback, JSON mode + schema grammar",
         prefixes=(),
         mode="JSON",
+        openai_protocol=True,
         key_env=None,
         max_list_items=6,
         tested="replayed from tests/cassettes (recorded against the real llama.cpp server)",

@@ -14,6 +14,7 @@ PROVIDERS.register(
         description="OpenAI chat completions, tool calling",
         prefixes=("openai",),
         mode="TOOLS",
+        openai_protocol=True,
         key_env="OPENAI_API_KEY",
         base_env=("VERIFIER_API_BASE", "OPENAI_API_BASE", "OPENAI_BASE_URL"),
         default_base="https://api.openai.com/v1",

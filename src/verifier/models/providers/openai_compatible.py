@@ -36,6 +36,7 @@ PROVIDERS.register(
         description="any OpenAI-compatible server at VERIFIER_API_BASE, JSON schema",
         prefixes=("openai-compatible",),
         mode="JSON_SCHEMA",
+        openai_protocol=True,
         key_env="VERIFIER_API_KEY",
         key_required=False,
         base_env=("VERIFIER_API_BASE",),
