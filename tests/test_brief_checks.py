@@ -476,20 +476,23 @@ def _without_western(brief: Brief, *, drop_section: bool = True, drop_cites: boo
     return brief
 
 
-def _assert_only_western_missing(checked: Brief) -> None:
+def _assert_only_western_missing(checked: Brief, omitted: list[str]) -> None:
+    """`omitted`: the Western claims (USED[D3]) that no remaining sentence cites."""
     west = perspective(D3)
     v = checked.verification
     assert v.missing_perspectives == [west]
     assert [(f.kind, west in f.detail) for f in v.brief_flags] == [
-        (FlagKind.missing_perspective, True)
+        (FlagKind.missing_perspective, True),
+        (FlagKind.omitted_claim, True),
     ]
-    assert v.flags == {"missing_perspective": 1}
+    assert v.brief_flags[1].detail.endswith(", ".join(omitted))
+    assert v.flags == {"missing_perspective": 1, "omitted_claim": 1}
     assert flagged(checked) == []  # a brief-level fault, not a sentence's
 
 
 def test_a_perspective_left_out_is_missing() -> None:
     checked = check_brief(_without_western(valid_brief()))
-    _assert_only_western_missing(checked)
+    _assert_only_western_missing(checked, [WSJ_HUNDREDS, RU_COURT])  # cited nowhere now
     v = checked.verification
     assert v.citations_by_source[D3] == 0 and v.citations_by_perspective[perspective(D3)] == 0
     assert v.citations_by_source == {D0: round(5 / 9, 4), D1: round(4 / 9, 4), D3: 0.0}
@@ -499,14 +502,15 @@ def test_a_perspective_left_out_is_missing() -> None:
 
 def test_a_perspective_cited_elsewhere_but_without_its_own_section_is_missing() -> None:
     checked = check_brief(_without_western(valid_brief(), drop_cites=False))
-    _assert_only_western_missing(checked)
+    # The overview still cites the WSJ figure; the court ruling was only in its own section.
+    _assert_only_western_missing(checked, [RU_COURT])
     assert checked.verification.citations_by_source[D3] == pytest.approx(1 / 10, abs=1e-4)
 
 
 def test_a_perspective_with_an_empty_section_is_missing() -> None:
     brief = valid_brief()
     section(brief, D3).sentences = []
-    _assert_only_western_missing(check_brief(brief))
+    _assert_only_western_missing(check_brief(brief), [RU_COURT])
 
 
 # ------------------------------------------------------------- (e) unsupported number
@@ -574,6 +578,7 @@ def test_verification_numbers_of_a_brief_with_every_fault() -> None:
         "certainty_inflation": 1,
         "loaded_language": 1,
         "missing_perspective": 1,
+        "omitted_claim": 1,  # the Western claims, cited nowhere
         "uncited": 1,
         "unattributed_contested": 1,
         "unsupported": 1,

@@ -1,8 +1,10 @@
-"""CI regression gate: the seed suite, replayed offline from the committed cassette.
+"""Second-layer regression gate: the seed suite, replayed offline from the committed cassette.
 
-Every metric is asserted exactly against tests/baselines/seeds-local.json: a change to a
-prompt, a check, the parser or a metric that moves a score fails here until the baseline is
-updated in the same diff. Regenerate with:
+The metric's primary tests have expected values from outside the code (test_metrics_by_hand,
+test_attribution, test_metric_probes). This layer only notices that something moved: every
+metric is compared with tests/baselines/seeds-local.json, so a change to a prompt, a check,
+the parser or a metric that moves a score fails here until the baseline is re-generated in
+the same diff (and the change is explained there). Regenerate with:
 
     verifier --offline eval --json --no-save > tests/baselines/seeds-local.json
     verifier --offline eval -m local:gemma3-270m --json --no-save \

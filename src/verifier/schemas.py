@@ -363,6 +363,8 @@ class FlagKind(StrEnum):
     missing_perspective = (
         "missing_perspective"  # a perspective in the sources, absent from the brief
     )
+    false_agreement = "false_agreement"  # an agreement between claims of different propositions
+    omitted_claim = "omitted_claim"  # a perspective's claim that appears nowhere in the brief
 
 
 class Flag(BaseModel):
@@ -375,6 +377,7 @@ class BriefSentence(BaseModel):
 
     text: str
     cites: list[str] = Field(default_factory=list)
+    group: str | None = Field(default=None, description="the claim group it presents (code-built)")
     supported: bool | None = None  # set by the checks
     flags: list[Flag] = Field(default_factory=list)
 

@@ -36,8 +36,7 @@ from verifier.schemas import (
 
 OVERVIEW_PROMPT = "brief_overview"
 PERSPECTIVE_PROMPT = "brief_perspective"
-MAX_LISTED = 40
-log = logging.getLogger("verifier")  # single-source claims listed in full before "and N more"
+log = logging.getLogger("verifier")
 
 
 class DraftSentence(BaseModel):
@@ -89,68 +88,106 @@ def _sentences(drafts: list[DraftSentence]) -> list[BriefSentence]:
     ]
 
 
-def _figures(group: ClaimGroup) -> str:
-    return "; ".join(
-        f"{m.attributed_to} ({m.certainty.value}): {', '.join(m.figures) or 'no figure'}"
-        for m in group.members
-    )
+def _figure_list(group: ClaimGroup) -> str:
+    """Each member's figures with what they count and who gives them, in one line."""
+    parts = []
+    for m in group.members:
+        if m.measures:
+            for f in m.measures:
+                parts.append(f"{f.figure} ({f.counts}), per {m.attributed_to}")
+        else:
+            parts.append(f"{m.attributed_to} ({m.certainty.value}): no figure")
+    return "; ".join(parts)
 
 
-def structure_sections(
-    claims: list[Claim], groups: list[ClaimGroup], verdicts: dict[str, Verdict]
-) -> list[BriefSection]:
-    """Agreement, dispute, single-source and unknown sections, built from groups by code."""
-    agree, dispute, single, unknown = [], [], [], []
+def agreement_section(groups: list[ClaimGroup]) -> BriefSection:
+    """Corroborated groups: the proposition and the independent sources that state it."""
+    sentences = []
     for g in groups:
-        ids = g.claim_ids
-        if g.label == GroupLabel.corroborated:
-            who = " and ".join(dict.fromkeys(m.attributed_to for m in g.members))
-            caveat = f" Figures: {_figures(g)} ({'; '.join(g.notes)})." if g.notes else ""
-            text = f"{g.proposition} — reported independently by {who}.{caveat}"
-            agree.append(BriefSentence(text=text, cites=ids))
-        elif g.label == GroupLabel.contested:
-            dispute.append(
-                BriefSentence(
-                    text=f"Sources disagree on {g.proposition}: {_figures(g)}.", cites=ids
-                )
+        if g.label != GroupLabel.corroborated:
+            continue
+        who = " and ".join(dict.fromkeys(m.attributed_to for m in g.members))
+        figures = any(m.measures for m in g.members)
+        caveat = f" Figures: {_figure_list(g)}." if figures else ""
+        text = f"{g.proposition} — reported independently by {who}.{caveat}"
+        sentences.append(BriefSentence(text=text, cites=g.claim_ids, group=g.id))
+    return BriefSection(kind=SectionKind.agreement, title="Where sources agree",
+                        sentences=sentences)  # fmt: skip
+
+
+def dispute_section(groups: list[ClaimGroup], claims: dict[str, Claim]) -> BriefSection:
+    """Contested groups, each figure with what it counts and its source side by side (the
+    renderers add the table from `group`); a denial is shown as both statements."""
+    sentences = []
+    for g in groups:
+        if g.label != GroupLabel.contested:
+            continue
+        if any(m.measures for m in g.members):
+            text = f"{g.proposition} — sources give figures that differ: {_figure_list(g)}."
+        else:
+            said = "; ".join(
+                f"{m.attributed_to}: {claims[m.claim_id].text if m.claim_id in claims else '?'}"
+                for m in g.members
             )
-        elif len(g.members) > 1 and g.notes:
-            dispute.append(
-                BriefSentence(
-                    text=f"Not directly comparable ({'; '.join(g.notes)}): {_figures(g)}.",
-                    cites=ids,
-                )
-            )
+            text = f"Sources disagree — {said}"
+        sentences.append(BriefSentence(text=text, cites=g.claim_ids, group=g.id))
+    return BriefSection(kind=SectionKind.dispute, title="Where sources disagree",
+                        sentences=sentences)  # fmt: skip
+
+
+def single_source_section(
+    claims: list[Claim], groups: list[ClaimGroup], verdicts: dict[str, Verdict]
+) -> BriefSection:
+    """Every claim no independent source confirms or disputes, and every unverified claim:
+    the whole list, never cut (the HTML collapses a long one)."""
+    shown = {cid for g in groups if g.label != GroupLabel.single_source for cid in g.claim_ids}
+    sentences = []
     for c in claims:
         v = verdicts.get(c.id)
         # The verdict (which re-ran the deterministic checks) decides; grounding is the fallback.
         verified = (
             v.label == VerdictLabel.supported if v else bool(c.grounding and c.grounding.grounded)
         )
-        in_multi = any(c.id in g.claim_ids and len(g.members) > 1 for g in groups)
         if not verified:
             reason = v.rationale if v else "; ".join(c.grounding.reasons if c.grounding else [])
             text = (
                 f"Unverified — {c.attributed_to} ({c.certainty.value}): {c.text} [check: {reason}]"
             )
-            single.append(BriefSentence(text=text, cites=[c.id]))
-        elif not in_multi:
+            sentences.append(BriefSentence(text=text, cites=[c.id]))
+        elif c.id not in shown:
             text = f"Single source — according to {c.attributed_to}: {c.text}"
-            single.append(BriefSentence(text=text, cites=[c.id]))
-        if c.certainty in (Certainty.speculative, Certainty.alleged):
-            text = f"Not established — {c.certainty.value} by {c.attributed_to}: {c.text}"
-            unknown.append(BriefSentence(text=text, cites=[c.id]))
-    if len(single) > MAX_LISTED:
-        single = single[:MAX_LISTED]
+            sentences.append(BriefSentence(text=text, cites=[c.id]))
+    title = "Single-source and unverified claims"
+    return BriefSection(kind=SectionKind.single_source, title=title, sentences=sentences)
+
+
+def unknown_section(claims: list[Claim]) -> BriefSection:
+    """Speculative and alleged claims: what no source establishes."""
+    sentences = [
+        BriefSentence(
+            text=f"Not established — {c.certainty.value} by {c.attributed_to}: {c.text}",
+            cites=[c.id],
+        )
+        for c in claims
+        if c.certainty in (Certainty.speculative, Certainty.alleged)
+    ]
+    return BriefSection(kind=SectionKind.unknown, title="What remains unknown", sentences=sentences)
+
+
+def structure_sections(
+    claims: list[Claim], groups: list[ClaimGroup], verdicts: dict[str, Verdict]
+) -> list[BriefSection]:
+    """Agreement, dispute, single-source and unknown sections, built from groups by code.
+
+    Shared by every brief strategy: these are the sections that guarantee balance, so no
+    model writes them.
+    """
+    by_id = {c.id: c for c in claims}
     return [
-        BriefSection(kind=SectionKind.agreement, title="Where sources agree", sentences=agree),
-        BriefSection(kind=SectionKind.dispute, title="Where sources disagree", sentences=dispute),
-        BriefSection(
-            kind=SectionKind.single_source,
-            title="Single-source and unverified claims",
-            sentences=single,
-        ),
-        BriefSection(kind=SectionKind.unknown, title="What remains unknown", sentences=unknown),
+        agreement_section(groups),
+        dispute_section(groups, by_id),
+        single_source_section(claims, groups, verdicts),
+        unknown_section(claims),
     ]
 
 

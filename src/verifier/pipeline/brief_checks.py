@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 from verifier.pipeline.checks import GENERIC_WORDS
 from verifier.schemas import (
     Brief,
+    BriefSection,
     BriefSentence,
     BriefVerification,
     Certainty,
@@ -166,6 +167,49 @@ def check_sentence(
     return s.model_copy(update={"flags": flags, "supported": supported})
 
 
+def _check_agreements(section: BriefSection, corpus: list[Claim]) -> BriefSection:
+    """Flag an agreement whose cited claims do not state one proposition (a false agreement).
+
+    Code-written agreement sentences copy their claims' words, so the faithfulness check
+    always passes them; this asks whether the claims agree at all.
+    """
+    if section.kind != SectionKind.agreement:
+        return section
+    from verifier.pipeline.grouping import agreement_gaps
+
+    by_id = {c.id: c for c in corpus}
+    out = []
+    for s in section.sentences:
+        cited = [by_id[c] for c in s.cites if c in by_id]
+        gaps = agreement_gaps(cited, corpus) if len(cited) > 1 else []
+        if len(cited) > 1 and len({c.doc_id for c in cited}) < 2:
+            gaps.append("all cited claims come from one document")
+        flags = [Flag(kind=FlagKind.false_agreement, detail=g) for g in gaps]
+        if flags:
+            s = s.model_copy(update={"flags": [*s.flags, *flags], "supported": False})
+        out.append(s)
+    return section.model_copy(update={"sentences": out})
+
+
+def _omitted(
+    brief: Brief, sections: list[BriefSection], perspective_of: dict[str, str]
+) -> list[Flag]:
+    """One flag per perspective whose claims appear nowhere in the brief (no sentence cites
+    them): a claim may be single-source or unverified, but it may not vanish."""
+    cited = {c for sec in sections for s in sec.sentences for c in s.cites}
+    cited |= set(brief.headline.cites)
+    missing: dict[str, list[str]] = {}
+    for c in brief.claims:
+        if c.id not in cited:
+            p = perspective_of.get(c.doc_id, c.doc_id)
+            missing.setdefault(p, []).append(c.id)
+    return [
+        Flag(kind=FlagKind.omitted_claim,
+             detail=f"{p}: {len(ids)} claim(s) appear nowhere: {', '.join(ids)}")
+        for p, ids in missing.items()
+    ]  # fmt: skip
+
+
 def check_brief(brief: Brief) -> Brief:
     """Run every check; flags go on sentences and the numbers into `brief.verification`."""
     claims = {c.id: c for c in brief.claims}
@@ -179,6 +223,7 @@ def check_brief(brief: Brief) -> Brief:
         )
         for sec in brief.sections
     ]
+    sections = [_check_agreements(sec, brief.claims) for sec in sections]
     checked = brief.model_copy(update={"headline": headline, "sections": sections})
     body = [s for sec in sections for s in sec.sentences]
     counts = Counter(f.kind.value for s in [headline, *body] for f in s.flags)
@@ -204,6 +249,10 @@ def check_brief(brief: Brief) -> Brief:
     ]
     if missing:
         counts[FlagKind.missing_perspective.value] += len(missing)
+    omitted = _omitted(brief, sections, perspective_of)
+    brief_flags += omitted
+    if omitted:
+        counts[FlagKind.omitted_claim.value] += len(omitted)
     supported = sum(1 for s in body if s.supported)
     checked.verification = BriefVerification(
         sentences=len(body),

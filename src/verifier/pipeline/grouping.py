@@ -761,3 +761,43 @@ def _member(m: _Info) -> GroupMember:
             time=m.claim.time_ref,
         ) for x in m.measures],
     )  # fmt: skip
+
+
+def agreement_gaps(
+    cited: list[Claim], corpus: list[Claim], vocabulary: tuple[str, ...] | None = None
+) -> list[str]:
+    """Why claims cited as one agreement do not state one proposition (empty when they do).
+
+    Two claims agree when both give a figure for the same measure with overlapping values,
+    or neither gives a figure and their words link them (`similarity` ≥ GROUP_THRESHOLD,
+    same polarity). Every cited claim must agree with another one; `corpus` (all claims of
+    the brief) sets the word weights.
+    """
+    if len(cited) < 2:
+        return []
+    r = _Reader(load_vocabulary(vocabulary))
+    infos = _read_claims(sorted(corpus, key=_sort_key), r)
+    idf, _ = _idf(infos)
+    by_id = {i.claim.id: i for i in infos}
+    mine = [by_id.get(c.id) or _read_claims([c], r)[0] for c in cited]
+    for i in mine:
+        for t in i.tokens:
+            idf.setdefault(t, 1.0)
+
+    def agree(a: _Info, b: _Info) -> bool:
+        if a.measures or b.measures:
+            return any(
+                x.comparable_key() == y.comparable_key()
+                and (bx := x.quantity.bounds()) is not None
+                and (by := y.quantity.bounds()) is not None
+                and _overlap(bx, by)
+                for x in a.measures for y in b.measures
+            )  # fmt: skip
+        return a.negated == b.negated and similarity(a, b, idf) >= GROUP_THRESHOLD
+
+    gaps = []
+    for a in mine:
+        if not any(agree(a, b) for b in mine if b is not a):
+            what = "; ".join(m.what for m in a.measures) or "no shared wording"
+            gaps.append(f"{a.claim.id} states no proposition shared with the others ({what})")
+    return gaps

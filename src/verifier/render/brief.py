@@ -30,9 +30,19 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from verifier.schemas import Brief, BriefSentence, Claim, Flag, SourceRef, Verdict
+from verifier.schemas import (
+    Brief,
+    BriefSentence,
+    Claim,
+    Flag,
+    GroupLabel,
+    SourceRef,
+    Verdict,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
+#: A section with more sentences than this is collapsed in HTML (<details>), never cut.
+COLLAPSE_OVER = 12
 MISSING_LABEL = "?"
 
 
@@ -174,6 +184,53 @@ def _md_flags(flags: list[Flag], indent: str) -> list[str]:
     return [f"{indent}- ⚠ {_flag_kind(f)}: {_md(f.detail)}".rstrip(": ") for f in flags]
 
 
+#: Columns of the side-by-side table of a dispute (or agreement) sentence's figures.
+FIGURE_COLUMNS = ("Figure", "What it counts", "Qualifier", "Certainty", "Source", "Time", "Claim")
+
+
+def figure_rows(s: BriefSentence, brief: Brief, ix: _Index) -> list[dict[str, Any]]:
+    """One row per figure of the group a code-built sentence presents, side by side: the
+    figure, what it counts, its qualifier, how firmly it is put, who gives it, when, and the
+    claim. A member without a figure gets one row with its statement in "What it counts"."""
+    if not s.group:
+        return []
+    group = next((g for g in brief.groups if g.id == s.group), None)
+    if group is None or not (
+        group.label == GroupLabel.contested or any(m.measures for m in group.members)
+    ):
+        return []
+    rows = []
+    for m in group.members:
+        claim = ix.claims.get(m.claim_id)
+        cite = ix.cites.get(m.claim_id)
+        base = {"source": m.attributed_to, "label": _label(m.claim_id, ix),
+                "href": f"#{cite.anchor}" if cite and cite.anchor else None,
+                "time": (claim.time_ref if claim else None) or "—"}  # fmt: skip
+        if not m.measures:
+            rows.append({**base, "figure": "—", "counts": claim.text if claim else "",
+                         "qualifier": "—", "certainty": m.certainty.value})  # fmt: skip
+        for f in m.measures:
+            certainty = f.stance if f.stance.startswith("speculat") else m.certainty.value
+            rows.append({**base, "figure": f.figure, "counts": f.counts,
+                         "qualifier": f.qualifier.replace("_", " "),
+                         "certainty": certainty, "time": f.time or base["time"]})  # fmt: skip
+    return rows
+
+
+def _md_cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(rows: list[dict[str, Any]]) -> list[str]:
+    keys = ("figure", "counts", "qualifier", "certainty", "source", "time", "label")
+    out = ["| " + " | ".join(FIGURE_COLUMNS) + " |", "|" + "---|" * len(FIGURE_COLUMNS)]
+    for r in rows:
+        cells = [_md_cell(r[k]) for k in keys]
+        cells[-1] = f"[{cells[-1]}]"
+        out.append("| " + " | ".join(cells) + " |")
+    return out
+
+
 def brief_markdown(brief: Brief) -> str:
     """The brief as Markdown: headline, sections, verification numbers, sources, cited claims."""
     ix = _index(brief)
@@ -188,6 +245,9 @@ def brief_markdown(brief: Brief) -> str:
         for s in sec.sentences:
             out.append(f"- {_md_sentence(s, ix)}")
             out += _md_flags(s.flags, "  ")
+            rows = figure_rows(s, brief, ix)
+            if rows:
+                out += ["", *_md_table(rows), ""]
         if not sec.sentences:
             out.append("*(no sentences)*")
         out.append("")
@@ -398,7 +458,7 @@ def _chart(brief: Brief, ix: _Index) -> dict[str, Any]:
     }
 
 
-def _sentence_view(s: BriefSentence, ix: _Index) -> dict[str, Any]:
+def _sentence_view(s: BriefSentence, ix: _Index, brief: Brief | None = None) -> dict[str, Any]:
     cites = []
     for cid in s.cites:
         c = ix.cites[cid]
@@ -409,6 +469,7 @@ def _sentence_view(s: BriefSentence, ix: _Index) -> dict[str, Any]:
         "text": s.text,
         "cites": cites,
         "supported": s.supported,
+        "rows": figure_rows(s, brief, ix) if brief is not None else [],
         "flags": [
             {"kind": f.kind.value, "name": f.kind.value.replace("_", " "), "detail": f.detail}
             for f in s.flags
@@ -500,7 +561,7 @@ def brief_html(brief: Brief, source_texts: dict[str, str]) -> str:
             "kind": sec.kind.value,
             "title": sec.title,
             "perspective": sec.perspective,
-            "sentences": [_sentence_view(s, ix) for s in sec.sentences],
+            "sentences": [_sentence_view(s, ix, brief) for s in sec.sentences],
         }
         for sec in brief.sections
     ]
@@ -514,6 +575,8 @@ def brief_html(brief: Brief, source_texts: dict[str, str]) -> str:
         "v": v,
         "flags": sorted((k, n) for k, n in v.flags.items()),
         "flag_total": sum(v.flags.values()),
+        "columns": FIGURE_COLUMNS,
+        "collapse_over": COLLAPSE_OVER,
         "brief_flags": [
             {"name": f.kind.value.replace("_", " "), "detail": f.detail} for f in v.brief_flags
         ],
