@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from verifier.briefing import BRIEF_STRATEGIES
 from verifier.errors import ModelCallError, ModelOutputError
 from verifier.models.gateway import Gateway
-from verifier.pipeline.brief import structure_sections
+from verifier.pipeline.brief import source_refs, structure_sections
 from verifier.pipeline.brief_checks import HEDGES, check_brief, check_sentence, names_source
 from verifier.prompts import load_prompt
 from verifier.schemas import (
@@ -36,7 +36,6 @@ from verifier.schemas import (
     Document,
     GroupLabel,
     SectionKind,
-    SourceRef,
     Verdict,
     VerdictLabel,
 )
@@ -163,16 +162,7 @@ class Composed:
                 *sections,
                 *structure_sections(claims, groups, verdict_of),
             ],
-            sources=[
-                SourceRef(
-                    id=d.id,
-                    title=d.title,
-                    outlet=d.outlet,
-                    perspective=perspective_of[d.id],
-                    path=d.path,
-                )
-                for d in documents
-            ],
+            sources=source_refs(documents, perspective_of),
             claims=claims,
             verdicts=verdicts,
             groups=groups,
