@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 import verifier
-from verifier.cli.app import hoist_global_options
+from verifier.cli.app import app
+from verifier.cli.argv import hoist_global_options
 from verifier.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,7 +79,7 @@ def test_settings_precedence_flags_over_env_over_config_file(
 
 
 def test_global_options_move_before_the_command_unless_the_command_has_them() -> None:
-    assert hoist_global_options(["eval", "--offline", "--json", "--cache-dir", "/c"]) == [
+    assert hoist_global_options(app, ["eval", "--offline", "--json", "--cache-dir", "/c"]) == [
         "--offline",
         "--cache-dir",
         "/c",
@@ -86,13 +87,13 @@ def test_global_options_move_before_the_command_unless_the_command_has_them() ->
         "--json",
     ]
     # eval has its own --model (repeatable): it stays with eval.
-    assert hoist_global_options(["eval", "-m", "local", "--offline"]) == [
+    assert hoist_global_options(app, ["eval", "-m", "local", "--offline"]) == [
         "--offline",
         "eval",
         "-m",
         "local",
     ]
-    assert hoist_global_options(["cache", "stats", "--cache-dir=/c"]) == [
+    assert hoist_global_options(app, ["cache", "stats", "--cache-dir=/c"]) == [
         "--cache-dir=/c",
         "cache",
         "stats",

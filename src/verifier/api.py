@@ -219,18 +219,30 @@ def run_brief(
     docs = list(documents)
     writer = get_brief_strategy(brief_strategy, gateway.model)
     extraction_strategy = None
+    # Numbered from the stages that run, so the last bar shown is the last step (n/n).
+    stages = ["extracting claims"] if claims is None else []
+    stages += ["verifying claims", "writing and checking the brief"]
+    step = {name: f"{i}/{len(stages)} {name}" for i, name in enumerate(stages, 1)}
     if claims is None:
-        with progress("1/4 extracting claims", len(docs)) as advance:
+        with progress(step["extracting claims"], len(docs)) as advance:
             extraction = extract(docs, gateway, strategy, concurrency, advance)
+        s = extraction.summary
+        if s.documents and s.failed_documents == s.documents:  # nothing left to brief: stop
+            from verifier.errors import ModelCallError
+
+            first = next(d.error for d in extraction.documents if d.error)
+            raise ModelCallError(
+                f"all {s.documents} documents failed extraction, nothing to brief; first: {first}"
+            )
         claims, extraction_strategy = extraction.all_claims(), extraction.strategy
     all_claims = _claim_list(claims)
     by_id = _documents_by_id(docs)
     from verifier.pipeline.verification import verify_claims
 
-    with progress("2/4 verifying claims", len(all_claims)) as advance:
+    with progress(step["verifying claims"], len(all_claims)) as advance:
         verdicts = verify_claims(all_claims, by_id, gateway, on_done=advance)
     groups = group(all_claims, by_id, vocabulary)
-    with progress("3/4 writing brief", writer.stage_count(docs)) as advance:
+    with progress(step["writing and checking the brief"], writer.stage_count(docs)) as advance:
         brief = writer.write(gateway, docs, all_claims, verdicts, groups, on_done=advance)
     brief.calls = list(gateway.records)
     brief.extraction_strategy = extraction_strategy

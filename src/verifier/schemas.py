@@ -331,6 +331,9 @@ class RunRecord(BaseModel):
     #: the extraction strategy; `baseline` marks strategies that use no model (floors)
     strategy: str = "single-pass"
     baseline: bool = False
+    #: answers replayed (--offline, or a cassette without --record): no model ran; never
+    #: shown as a model's latest run while a live one exists
+    replay: bool = False
     config: dict[str, Any] = Field(default_factory=dict)
     prompt_versions: dict[str, str] = Field(default_factory=dict)
     git_revision: str | None = None

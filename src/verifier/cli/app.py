@@ -424,9 +424,7 @@ def check_brief_cmd(
         list[Path] | None,
         PathArgument(help="the source documents (default: those beside the brief)"),
     ] = None,
-    output: Annotated[
-        Path | None, PathOption("--output", "-o", help=".md, .html or .json")
-    ] = None,
+    output: Annotated[Path | None, PathOption("--output", "-o", help=".md, .html or .json")] = None,
 ) -> None:
     """Re-run the brief checks on a brief JSON, e.g. after editing it by hand. No model needed."""
     from verifier.fileio import load_model
@@ -585,8 +583,12 @@ def eval_cmd(
     as_json: AsJson = False,
     fail_under: Gates = None,
     save: Annotated[
-        bool, typer.Option(help="save the run record in the suite's runs folder")
-    ] = True,
+        bool | None,
+        typer.Option(
+            help="save the run record in the suite's runs folder "
+            "(default: yes for live runs, no for --offline replays; a saved replay is marked)"
+        ),
+    ] = None,
     runs: Annotated[
         Path | None, typer.Option("--runs", help="folder for run records (default: the suite's)")
     ] = None,
@@ -616,7 +618,13 @@ def eval_cmd(
         settings = state.settings(**extra)
         with progress(f"eval {model}", len(suite.documents)) as advance:
             run = api.evaluate(suite, settings, strategy, None, concurrency, advance)
-        path = api.save_run(run, suite.runs) if save and run.complete else None
+        keep = save if save is not None else not run.replay
+        path = api.save_run(run, suite.runs) if keep and run.complete else None
+        if run.replay and path is None and save is None and not as_json:
+            err.print(
+                "replayed, not a live run: run record not saved (--save keeps it, marked)",
+                highlight=False,
+            )
         results.append((run, path))
         if not as_json:
             out.print(_metrics_table(run.metrics, f"{suite.name} · {model}"))
@@ -701,7 +709,8 @@ def leaderboard_cmd(
     t.add_column("metric", no_wrap=True, min_width=12)
     for row in rows:
         mark = " (baseline)" if row.get("baseline") else ""
-        head = f"{row['model']}{mark}\n{row['suite']} · {row['date']}"
+        when = f"{row['date']} replay" if row["replay"] else row["date"]
+        head = f"{row['model']}{mark}\n{row['suite']} · {when}"
         t.add_column(printable(head, one_line=False), no_wrap=True)
     for name in metric_names([chosen[r["run_id"]] for r in rows]):
         cells = []
@@ -807,48 +816,6 @@ class _OneLineFormatter(logging.Formatter):
 RESUME_HINT = "interrupted; finished calls are cached, run again to resume"
 
 
-def hoist_global_options(args: list[str]) -> list[str]:
-    """Move global options given after the command to before it: `eval --offline --json`.
-
-    An option the command defines itself (eval's `--model`) stays with the command.
-    """
-    group = typer.main.get_command(app)
-    takes_value = {
-        opt: not p.is_flag
-        for p in group.params
-        if p.param_type_name == "option"
-        for opt in (*p.opts, *p.secondary_opts)
-    }
-    i, cmd = 0, group
-    while i < len(args) and args[i] in takes_value:  # global options already in front
-        i += 2 if takes_value[args[i]] else 1
-    lead = i
-    while i < len(args) and hasattr(cmd, "commands"):  # the (sub)command path
-        sub = cmd.commands.get(args[i])
-        if sub is None:
-            return args
-        cmd, i = sub, i + 1
-    own = {o for p in cmd.params for o in (*p.opts, *p.secondary_opts)}
-    hoisted: list[str] = []
-    rest: list[str] = []
-    tail = args[i:]
-    j = 0
-    while j < len(tail):
-        tok = tail[j]
-        if tok == "--":
-            rest.extend(tail[j:])
-            break
-        name = tok.split("=", 1)[0]
-        if name in takes_value and name not in own:
-            n = 2 if takes_value[name] and "=" not in tok else 1
-            hoisted.extend(tail[j : j + n])
-            j += n
-            continue
-        rest.append(tok)
-        j += 1
-    return args[:lead] + hoisted + args[lead:i] + rest
-
-
 def main() -> None:
     import signal
 
@@ -856,7 +823,9 @@ def main() -> None:
     # SIGTERM unwinds like Ctrl-C, so a started llama.cpp server is stopped, not orphaned.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
-        app(args=hoist_global_options(sys.argv[1:]), prog_name="verifier")
+        from verifier.cli.argv import hoist_global_options
+
+        app(args=hoist_global_options(app, sys.argv[1:]), prog_name="verifier")
     except VerifierError as e:
         if state.verbose:  # -v adds the traceback, never changes the exit code
             import traceback

@@ -201,14 +201,17 @@ def run_eval(
     report = score(predictions, suite.gold, documents, groups, suite.gold_groups, matcher=matcher)
     wall = time.monotonic() - t0
     s = result.summary
+    replay = strat.needs_model and replayed(settings)
     return RunRecord(
         run_id=f"{safe_name(suite.name)}-{model_slug(result.model)}"
         + ("" if strat.name == "single-pass" or not strat.needs_model else f"-{strat.name}")
+        + ("-replay" if replay else "")
         + f"-{started.strftime('%Y%m%dT%H%M%S')}",
         suite=suite.name,
         model=result.model,
         strategy=strat.name,
         baseline=not strat.needs_model,
+        replay=replay,
         config={
             "suite_file": str(suite.path),
             "strategy": strat.name,
@@ -260,9 +263,20 @@ def load_runs(paths: list[Path]) -> list[RunRecord]:
     return [load_model(f, RunRecord, "run record") for f in files]
 
 
+def replayed(settings: Any) -> bool:
+    """True when a run's model answers come from a cache or cassette only, not a model."""
+    return bool(settings.offline or (settings.cassette and not settings.record))
+
+
+def is_replay(run: RunRecord) -> bool:
+    """A replayed run; records from before the `replay` field say so in config.offline."""
+    return run.replay or bool(run.config.get("offline"))
+
+
 def latest_per_model(runs: list[RunRecord]) -> list[RunRecord]:
+    """The latest run per suite, model and strategy; a replay only where no live run exists."""
     latest: dict[tuple[str, str, str], RunRecord] = {}
-    for r in sorted(runs, key=lambda r: r.started_at):
+    for r in sorted(runs, key=lambda r: (not is_replay(r), r.started_at)):
         latest[(r.suite, r.model, r.strategy)] = r
     return list(latest.values())
 

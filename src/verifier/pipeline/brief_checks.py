@@ -9,12 +9,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cache
-from pathlib import Path
 
-import yaml
 from rapidfuzz import fuzz
 
 from verifier.pipeline.checks import GENERIC_WORDS
+from verifier.resources import data_yaml
 from verifier.schemas import (
     Brief,
     BriefSection,
@@ -30,7 +29,7 @@ from verifier.schemas import (
 from verifier.text.quantities import numbers_in
 from verifier.text.quotes import normalise
 
-LEXICON = Path(__file__).parents[1] / "data" / "loaded_language.yaml"
+LEXICON = "loaded_language.yaml"  # in verifier/data/
 #: rapidfuzz token_set_ratio (0–100) between a sentence and its cited claims' text+quote.
 SUPPORT_THRESHOLD = 55.0
 #: Words that show a sentence keeps its source's hedging or attribution.
@@ -47,7 +46,7 @@ _STOP = GENERIC_WORDS  # the same list the attribution check ignores
 
 @cache
 def lexicon() -> list[tuple[str, re.Pattern[str]]]:
-    data = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
+    data = data_yaml(LEXICON)
     terms = [t for group in data["categories"].values() for t in group]
     out = []
     for term in terms:

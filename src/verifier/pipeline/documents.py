@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -102,7 +103,7 @@ def load_document(
         id=doc_id or path.stem,
         path=str(path),
         text=text,
-        title=entry.title or _first_line(text),
+        title=entry.title or _first_line(text, markdown=path.suffix.lower() in MARKDOWN),
         outlet=entry.outlet,
         date=entry.date,
         perspective=entry.perspective,
@@ -112,11 +113,30 @@ def load_document(
     )
 
 
-def _first_line(text: str) -> str:
+MARKDOWN = {".md", ".markdown"}
+_ATX_HEADING = re.compile(r"^#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
+
+
+def _first_line(text: str, markdown: bool = False) -> str:
+    """The title: the first non-blank line, without Markdown's heading marks (`# Title #`)."""
     for line in text.splitlines():
-        if line.strip():
-            return line.strip()[:200]
+        line = line.strip()
+        if not line:
+            continue
+        if markdown:
+            m = _ATX_HEADING.match(line)
+            line = m.group(1).strip() if m else line
+        return line[:200]
     return ""
+
+
+def _not_found(p: Path) -> InputError:
+    """A missing path; a URL (which Path turned into `https:/host/…`) is said to be one."""
+    text = str(p)
+    url = re.sub(r"^(https?):/(?!/)", r"\1://", text, flags=re.I)
+    if url != text or re.match(r"^https?://", text, re.I):
+        return InputError(f"{url}: URLs are not supported: download the article first")
+    return InputError(f"{p}: no such file or folder")
 
 
 def _expand(paths: Iterable[Path]) -> list[tuple[Path, dict[str, ManifestEntry]]]:
@@ -125,7 +145,7 @@ def _expand(paths: Iterable[Path]) -> list[tuple[Path, dict[str, ManifestEntry]]
     for p in paths:
         p = Path(p)
         if not p.exists():
-            raise InputError(f"{p}: no such file or folder")
+            raise _not_found(p)
         folder = p if p.is_dir() else p.parent
         if folder not in manifests:
             manifests[folder] = load_manifest(folder)

@@ -24,7 +24,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -40,7 +39,6 @@ from verifier.schemas import (
     Verdict,
 )
 
-TEMPLATES = Path(__file__).parent / "templates"
 #: A section with more sentences than this is collapsed in HTML (<details>), never cut.
 COLLAPSE_OVER = 12
 MISSING_LABEL = "?"
@@ -48,9 +46,10 @@ MISSING_LABEL = "?"
 
 @cache
 def environment() -> jinja2.Environment:
-    """The Jinja2 environment for every HTML template in `verifier/templates` (autoescaped)."""
+    """The Jinja2 environment for the HTML templates in `verifier/render/templates` (package
+    data, read through importlib.resources; autoescaped)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=jinja2.PackageLoader("verifier", "render/templates"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from verifier.evaluation.suites import is_replay
 from verifier.metrics import get_metric
 from verifier.metrics import metric_names as registered_names
 from verifier.render.brief import environment
@@ -96,7 +97,7 @@ def _sorted(runs: Sequence[RunRecord]) -> list[RunRecord]:
 def leaderboard_rows(runs: Sequence[RunRecord]) -> list[dict[str, Any]]:
     """One flat dict per run, best first (by claim_f1 when present), raw values (None = n/a).
 
-    Keys, in order: run_id, model, strategy, baseline, suite, date, started_at, then every
+    Keys, in order: run_id, model, strategy, baseline, replay, suite, date, started_at, then every
     metric name from `metric_names` (its point value), then prompt_tokens, completion_tokens,
     tokens, cost_usd, wall_seconds, calls, cache_hits.
     """
@@ -108,6 +109,7 @@ def leaderboard_rows(runs: Sequence[RunRecord]) -> list[dict[str, Any]]:
             "model": r.model,
             "strategy": r.strategy,
             "baseline": r.baseline,
+            "replay": is_replay(r),
             "suite": r.suite,
             "date": _date(r.started_at),
             "started_at": r.started_at,

@@ -42,6 +42,6 @@ PROVIDERS.register(
         openai_protocol=True,
         key_env=None,
         max_list_items=6,
-        tested="replayed from tests/cassettes (recorded against the real llama.cpp server)",
+        tested="replayed from evals/cassettes (recorded against the real llama.cpp server)",
     )
 )
