@@ -119,9 +119,11 @@ def test_leaderboard_compare_and_report_on_committed_runs(tmp_path: Path) -> Non
     r = run("leaderboard", "--json")
     assert r.returncode == 0, r.stderr
     rows = json.loads(r.stdout)
-    by_model = {row["model"]: row for row in rows}
+    # One model may have runs under several strategies (single-pass and staged for `local`).
+    by_run = {(row["model"], row["strategy"]): row for row in rows}
     for rec in records:
-        assert by_model[rec["model"]]["claim_f1"] == rec["metrics"]["claim_f1"]["value"]
+        row = by_run[(rec["model"], rec["strategy"])]
+        assert row["claim_f1"] == rec["metrics"]["claim_f1"]["value"]
     f1s = [row["claim_f1"] for row in rows]
     assert f1s == sorted(f1s, reverse=True)  # best first
 

@@ -125,7 +125,8 @@ def test_run_record_names_the_source_revision_and_full_config(
         monkeypatch.delenv(k)
     monkeypatch.chdir(tmp_path)  # not a git checkout: the revision must still be the source's
     settings = verifier.load_settings({"offline": True, "cache_dir": tmp_path / "cache"})
-    run = verifier.evaluate("seeds", settings, strategy="single-pass")
+    # The local cassette holds the default strategy for `local` (staged).
+    run = verifier.evaluate("seeds", settings, strategy="staged")
     src = Path(verifier.__file__).parent
     rev = subprocess.run(
         ["git", "-C", str(src), "rev-parse", "--short", "HEAD"],
@@ -136,7 +137,7 @@ def test_run_record_names_the_source_revision_and_full_config(
     assert run.git_revision is not None and run.git_revision.split("-")[0] == rev
     cfg = run.config
     assert cfg["package_version"] == verifier.__version__
-    assert cfg["strategy"] == "single-pass" and cfg["strategy_params"]
+    assert cfg["strategy"] == "staged" and cfg["strategy_params"]
     assert cfg["model"] == "local" and cfg["seed"] == 1234 and cfg["temperature"] == 0.0
     assert cfg["thresholds"]["checks.ATTRIBUTION_MIN_SHARE"] == 0.6
     assert run.prompt_versions

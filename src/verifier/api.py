@@ -183,11 +183,14 @@ def write_brief(
     verdicts: Sequence[Verdict],
     groups: Sequence[ClaimGroup],
     on_done: Callable[[], Any] | None = None,
+    brief_strategy: str | None = None,
 ) -> Brief:
-    """The brief: the model drafts overview and perspectives, code writes the rest; checked."""
-    from verifier.pipeline.brief import write_brief as _write
+    """The brief, written by a brief strategy (default per model: `abstractive` lets the model
+    draft overview and perspectives, `composed` builds every sentence from claims); checked."""
+    from verifier.briefing import get_brief_strategy
 
-    return _write(
+    writer = get_brief_strategy(brief_strategy, gateway.model)
+    return writer.write(
         gateway, list(documents), _claim_list(claims), list(verdicts), list(groups), on_done
     )
 
@@ -207,12 +210,15 @@ def run_brief(
     concurrency: int | None = None,
     progress: Progress | None = None,
     vocabulary: Sequence[str] | None = None,
+    brief_strategy: str | None = None,
 ) -> Brief:
     """The brief pipeline: extract (unless `claims` are given), verify, group, write, check."""
-    from verifier.pipeline.brief import brief_stage_count
+    from verifier.briefing import get_brief_strategy
 
     progress = progress or _silent
     docs = list(documents)
+    writer = get_brief_strategy(brief_strategy, gateway.model)
+    extraction_strategy = None
     # Numbered from the stages that run, so the last bar shown is the last step (n/n).
     stages = ["extracting claims"] if claims is None else []
     stages += ["verifying claims", "writing and checking the brief"]
@@ -228,7 +234,7 @@ def run_brief(
             raise ModelCallError(
                 f"all {s.documents} documents failed extraction, nothing to brief; first: {first}"
             )
-        claims = extraction.all_claims()
+        claims, extraction_strategy = extraction.all_claims(), extraction.strategy
     all_claims = _claim_list(claims)
     by_id = _documents_by_id(docs)
     from verifier.pipeline.verification import verify_claims
@@ -236,9 +242,10 @@ def run_brief(
     with progress(step["verifying claims"], len(all_claims)) as advance:
         verdicts = verify_claims(all_claims, by_id, gateway, on_done=advance)
     groups = group(all_claims, by_id, vocabulary)
-    with progress(step["writing and checking the brief"], brief_stage_count(docs)) as advance:
-        brief = write_brief(gateway, docs, all_claims, verdicts, groups, on_done=advance)
+    with progress(step["writing and checking the brief"], writer.stage_count(docs)) as advance:
+        brief = writer.write(gateway, docs, all_claims, verdicts, groups, on_done=advance)
     brief.calls = list(gateway.records)
+    brief.extraction_strategy = extraction_strategy
     return brief
 
 

@@ -430,6 +430,9 @@ class Brief(BaseModel):
 
     schema_version: str = SCHEMA_VERSION
     model: str | None = None
+    #: who wrote the prose: `abstractive` (the model) or `composed` (code from claims)
+    brief_strategy: str = "abstractive"
+    extraction_strategy: str | None = None
     prompt_versions: dict[str, str] = Field(default_factory=dict)
     headline: BriefSentence
     sections: list[BriefSection] = Field(default_factory=list)

@@ -157,14 +157,16 @@ def serve(
 @app.command("strategies")
 def strategies_cmd() -> None:
     """List the extraction strategies (built-in and from plugins)."""
+    from verifier.briefing import BRIEF_STRATEGIES, default_brief_strategy
     from verifier.render.display import out
-    from verifier.strategies import DEFAULT_STRATEGY, STRATEGIES
+    from verifier.strategies import STRATEGIES, default_strategy
 
+    model = state.settings().model
     for name, strat in STRATEGIES.items():
         tags = [
             t
             for t, on in (
-                ("default", name == DEFAULT_STRATEGY),
+                (f"default for {model}", name == default_strategy(model)),
                 ("baseline, no model", not strat.needs_model),
             )
             if on
@@ -174,6 +176,10 @@ def strategies_cmd() -> None:
             highlight=False,
             markup=False,
         )
+    out.print("brief strategies (--brief-strategy):", highlight=False, markup=False)
+    for name, bs in BRIEF_STRATEGIES.items():
+        tag = f" [default for {model}]" if name == default_brief_strategy(model) else ""
+        out.print(f"{name:<14} {bs.description}{tag}", highlight=False, markup=False)
 
 
 @app.command()
@@ -234,7 +240,14 @@ StrategyOpt = Annotated[
     typer.Option(
         "--strategy",
         "-s",
-        help="extraction strategy (see `verifier strategies`); default: single-pass",
+        help="extraction strategy (see `verifier strategies`); default: per model",
+    ),
+]
+BriefStrategyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--brief-strategy",
+        help="who writes the prose: abstractive (model) or composed (code); default: per model",
     ),
 ]
 
@@ -368,6 +381,7 @@ def brief_cmd(
     ] = None,
     concurrency: Concurrency = 1,
     strategy: StrategyOpt = None,
+    brief_strategy: BriefStrategyOpt = None,
     vocabulary: VocabularyOpt = None,
 ) -> None:
     """A neutral multi-perspective brief of the articles, every sentence cited and checked."""
@@ -379,7 +393,9 @@ def brief_cmd(
     docs = api.load_documents(paths)
     given = api.load_claims(claims) if claims is not None else None
     with api.get_model(state.settings(), concurrency=concurrency) as gw:
-        brief = api.run_brief(docs, gw, given, strategy, concurrency, progress, vocab)
+        brief = api.run_brief(
+            docs, gw, given, strategy, concurrency, progress, vocab, brief_strategy
+        )
     _emit_brief(brief, output, {d.id: d for d in docs})
     _fail_if_lost(brief.calls)
 

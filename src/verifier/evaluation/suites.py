@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from verifier.strategies import ExtractionStrategy
 
 
-
 class SuiteFile(BaseModel):
     name: str
     description: str = ""
@@ -179,7 +178,9 @@ def run_eval(
     t0 = time.monotonic()
     from verifier.strategies import get_strategy
 
-    strat = strategy if not isinstance(strategy, str | None) else get_strategy(strategy)
+    strat = (
+        strategy if not isinstance(strategy, str | None) else get_strategy(strategy, settings.model)
+    )
     transport: dict[str, Any] = {}
     if strat.needs_model:
         with Gateway(settings, concurrency=concurrency) as gw:

@@ -283,21 +283,22 @@ def write_brief(
         prompt_versions={p: load_prompt(p).version for p in (OVERVIEW_PROMPT, PERSPECTIVE_PROMPT)},
         headline=BriefSentence(text=overview.headline.strip(), cites=[]),
         sections=sections,
-        sources=[
-            SourceRef(
-                id=d.id,
-                title=d.title,
-                outlet=d.outlet,
-                perspective=perspective_of[d.id],
-                path=d.path,
-            )
-            for d in documents
-        ],
+        sources=source_refs(documents, perspective_of),
         claims=claims,
         verdicts=verdicts,
         groups=groups,
     )
     return check_brief(brief)
+
+
+def source_refs(documents: list[Document], perspective_of: dict[str, str]) -> list[SourceRef]:
+    """The brief's source list (shared by every brief strategy)."""
+    return [
+        SourceRef(
+            id=d.id, title=d.title, outlet=d.outlet, perspective=perspective_of[d.id], path=d.path
+        )
+        for d in documents
+    ]
 
 
 def brief_stage_count(documents: list[Document]) -> int:

@@ -76,7 +76,11 @@ def extract(
     from verifier.models.gateway import parallel_map
     from verifier.strategies import get_strategy
 
-    strat = strategy if not isinstance(strategy, str | None) else get_strategy(strategy)
+    strat = (
+        strategy
+        if not isinstance(strategy, str | None)
+        else get_strategy(strategy, gateway.model if gateway is not None else None)
+    )
     if strat.needs_model and gateway is None:
         raise ModelCallError(f"strategy {strat.name!r} needs a model")
     model = gateway.model if gateway is not None and strat.needs_model else strat.name

@@ -18,6 +18,7 @@ from verifier.models.gateway import Gateway
 from verifier.pipeline.checks import sentence_range, sentences, verify_ground
 from verifier.prompts import load_prompt
 from verifier.schemas import Claim, Document, Verdict, VerdictLabel
+from verifier.text.quotes import normalise
 
 PROMPT = "verify_claim"
 PASSAGE_SENTENCES = 2  # sentences of context either side of the quote
@@ -127,6 +128,15 @@ def judge(gateway: Gateway, claim: Claim, doc: Document, det: Verdict, grounded:
     )
 
 
+def verbatim(claim: Claim, det: Verdict) -> bool:
+    """A supported claim whose text is its own quote: a judge could only add noise.
+
+    Code has found the quote in the document, so the claim says exactly what the source says
+    (the `staged` strategy's claims, and any claim that needed no rewording).
+    """
+    return det.label == VerdictLabel.supported and normalise(claim.text) == normalise(claim.quote)
+
+
 def verify_claims(
     claims: list[Claim],
     documents: dict[str, Document],
@@ -148,7 +158,9 @@ def verify_claims(
     def one(claim: Claim) -> Verdict:
         doc = documents[claim.doc_id]
         det, grounded = deterministic_verdict(claim, doc)
-        verdict = judge(gateway, claim, doc, det, grounded) if gateway else det
+        verdict = det
+        if gateway is not None and not verbatim(grounded, det):
+            verdict = judge(gateway, claim, doc, det, grounded)
         if on_done:
             on_done(claim)
         return verdict

@@ -36,13 +36,22 @@ STRATEGIES: Registry[ExtractionStrategy] = Registry(
     "verifier.strategies",
     (
         "verifier.strategies.single_pass",
+        "verifier.strategies.staged",
         "verifier.strategies.sentences",
         "verifier.strategies.rules",
     ),
 )
 
 DEFAULT_STRATEGY = "single-pass"
+#: Measured defaults (README "Strategies"): the embedded models score better when asked only
+#: tiny grammar-bound questions; hosted models keep `single-pass`.
+DEFAULT_BY_MODEL = {"local": "staged"}
 
 
-def get_strategy(name: str | None) -> ExtractionStrategy:
-    return STRATEGIES.get(name or DEFAULT_STRATEGY)
+def default_strategy(model: str | None) -> str:
+    return DEFAULT_BY_MODEL.get(model or "", DEFAULT_STRATEGY)
+
+
+def get_strategy(name: str | None, model: str | None = None) -> ExtractionStrategy:
+    """The named strategy, or the default for `model` when no name is given."""
+    return STRATEGIES.get(name or default_strategy(model))
