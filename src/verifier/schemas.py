@@ -249,6 +249,11 @@ class GroupFigure(BaseModel):
     figure: str = Field(description="the figure as written, hedge included")
     counts: str = Field(description="what it counts: 'deserted', 'charged with desertion'")
     counted: str = Field(default="", description="the counted phrase it was read from")
+    context: str | None = Field(
+        default=None,
+        description="the document sentence `counted` was read from when the claim only "
+        "points back to it ('the figure could reach 200,000')",
+    )
     qualifier: str = "exact"
     stance: str = Field(default="", description="'speculated ceiling', 'estimate', 'reported' …")
     unit: str = "count"
