@@ -1,53 +1,23 @@
 """Code-built sentences are checked for what matters: each slot backed by its claim, and
 nothing but fixed template words around the slots.
 
-Built from the seed gold claims (no model). The wrong values below are written by hand to
-contradict the seed articles (000 ¶2: "300,000 to 500,000", per Russian security forces;
-001 ¶2: "over 100,000 … charged with desertion", per the Prosecutor General's Office).
+The brief of the seed gold claims (no model), as tests/test_brief_dispute.py builds it. The
+wrong values below are written by hand to contradict the seed articles (000 ¶2: "300,000
+to 500,000", per Russian security forces; 001 ¶2: "over 100,000 … charged with desertion",
+per the Prosecutor General's Office).
 """
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
 import pytest
+from test_brief_dispute import D0, D1, brief
 
-from verifier.pipeline.brief import structure_sections
 from verifier.pipeline.brief_checks import check_brief
-from verifier.pipeline.claimfiles import load_predictions
-from verifier.pipeline.documents import load_documents
-from verifier.pipeline.grouping import group_claims
 from verifier.pipeline.slots import SentenceBuilder, slot_problems
-from verifier.pipeline.verification import verify_claims
-from verifier.schemas import (
-    Brief,
-    BriefSentence,
-    Claim,
-    FlagKind,
-    SectionKind,
-    Slot,
-    SlotKind,
-    SourceRef,
-)
+from verifier.schemas import BriefSentence, Claim, FlagKind, SectionKind, Slot, SlotKind
 from verifier.text.words import readable
 
-ROOT = Path(__file__).resolve().parents[1]
-D0, D1 = "000_547a94a2ab0e37c5", "001_666ac56010d34003"
 TASS, CHARGED, CEILING = f"{D0}:g01", f"{D1}:g03", f"{D1}:g08"
-
-
-@cache
-def brief() -> Brief:
-    docs = load_documents([ROOT / "seeds"])
-    documents = {d.id: d for d in docs}
-    claims = [c for d in load_predictions(ROOT / "evals" / "gold").values() for c in d.claims]
-    verdicts = verify_claims(claims, documents, None)
-    groups = group_claims(claims, documents, ("desertion",))
-    sections = structure_sections(claims, groups, {v.claim_id: v for v in verdicts})
-    sources = [SourceRef(id=d.id, perspective=d.perspective, path=d.path) for d in docs]
-    return Brief(headline=BriefSentence(text="Desertion"), sections=sections, sources=sources,
-                 claims=claims, verdicts=verdicts, groups=groups)  # fmt: skip
 
 
 def dispute() -> BriefSentence:
