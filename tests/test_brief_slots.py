@@ -136,3 +136,21 @@ def test_the_builder_takes_only_template_pieces() -> None:
 )
 def test_only_a_readable_model_reason_is_shown(text: str, ok: bool) -> None:
     assert readable(text) is ok
+
+
+def test_a_composed_sentence_is_checked_slot_by_slot() -> None:
+    from verifier.briefing.composed import compose_sentence
+
+    # 001 ¶4: "A lawmaker familiar with military matters has speculated that the figure could
+    # reach 200,000.", as a claim whose text leaves source and hedge to the sentence.
+    c = claims()[CEILING].model_copy(
+        update={"id": "x:c01", "text": "The number of deserters could reach 200,000."}
+    )
+    s = compose_sentence(c)
+    assert [x.kind for x in s.slots] == [SlotKind.source, SlotKind.hedge, SlotKind.text]
+    assert s.text.endswith("speculated that the number of deserters could reach 200,000.")
+    assert slot_problems(s, {c.id: c}) == []
+    firmer = _swap(s, SlotKind.hedge, c.id, "alleged")  # not what its certainty says
+    assert slot_problems(firmer, {c.id: c})
+    wrong = _swap(s, SlotKind.text, c.id, "the number of deserters could reach 900,000")
+    assert slot_problems(wrong, {c.id: c})

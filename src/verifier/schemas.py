@@ -386,6 +386,7 @@ class SlotKind(StrEnum):
     counts = "counts"  # what the figure counts ("charged with desertion")
     source = "source"  # the claim's attribution
     certainty = "certainty"  # the claim's certainty label
+    hedge = "hedge"  # the verb its certainty calls for ("speculated", "alleged")
     text = "text"  # the claim's text (or quote)
     check = "check"  # why the claim is unverified: its verdict's reason
 

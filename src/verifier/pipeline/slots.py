@@ -24,8 +24,11 @@ PIECES = (
     " — reported independently by ", " and ", ".", " Figures: ", "; ", " (", ")", "), per ",
     ": no figure", " — sources give figures that differ: ", "Sources disagree — ", ": ",
     "Single source — according to ", "Unverified — ", "): ", " [check: ", "]",
-    "Not established — ", " by ",
+    "Not established — ", " by ", "According to ", ", ", " ", " that ",
 )  # fmt: skip
+#: The verb a composed sentence uses for a claim of each certainty ("X speculated that …"):
+#: a slot, so a verb firmer or weaker than the claim's certainty is flagged.
+HEDGE_VERBS = {"speculative": "speculated", "alleged": "alleged"}
 TEMPLATE_WORDS = frozenset(w.lower() for p in PIECES for w in WORD.findall(p))
 #: Words grouping adds to what a figure counts, from the figure's stance and unit (not from
 #: the claim's words): "speculated ceiling (deserted)", "share deserted", "count".
@@ -71,6 +74,11 @@ def _words_backed(value: str, evidence: str, allowed: frozenset[str]) -> list[st
     ]  # fmt: skip
 
 
+def _same_text(a: str, b: str) -> bool:
+    """One text, whatever its case, spacing or closing full stop."""
+    return normalise(a).rstrip(" .") == normalise(b).rstrip(" .")
+
+
 def _figure_backed(value: str, claim: Claim) -> bool:
     """The claim gives this figure: one of its quantities as written, or a figure with the
     same bounds written in its text ("500,000" alone is not "300,000 to 500,000")."""
@@ -106,8 +114,10 @@ def _slot_problem(
         ok = any(value == normalise(c.attributed_to) for c in claims)
     elif slot.kind == SlotKind.certainty:
         ok = any(slot.value == c.certainty.value for c in claims)
+    elif slot.kind == SlotKind.hedge:
+        ok = any(HEDGE_VERBS.get(c.certainty.value) == slot.value for c in claims)
     elif slot.kind == SlotKind.text:
-        ok = any(value in (normalise(c.text), normalise(c.quote)) for c in claims)
+        ok = any(_same_text(slot.value, c.text) or _same_text(slot.value, c.quote) for c in claims)
     elif slot.kind == SlotKind.check:
         ok = any(
             c.id in verdicts and slot.value.strip() in verdicts[c.id].rationale for c in claims
@@ -122,7 +132,7 @@ def _slot_problem(
             for c in claims
         )
     else:  # topic: a cited claim's own text, or words every one of which a cited claim has
-        ok = any(value == normalise(c.text) for c in claims) or not _words_backed(
+        ok = any(_same_text(slot.value, c.text) for c in claims) or not _words_backed(
             slot.value, " ".join(evidence(c) for c in claims), TOPIC_WORDS
         )
     if ok:
