@@ -77,6 +77,8 @@ class LocalModel:
     file: str = "*.gguf"
     locate: str = ""  # "module:function" returning the path, for packages that assemble files
     chat_format: str = ""
+    strategy: str = ""  # measured default extraction strategy for this model ("" = global default)
+    brief_strategy: str = ""  # measured default brief strategy
 
     @property
     def name(self) -> str:
@@ -108,7 +110,7 @@ class LocalModel:
 
 
 _FIELDS = {"package", "served_name", "description", "port_offset", "pip", "file", "locate",
-           "chat_format"}  # fmt: skip
+           "chat_format", "strategy", "brief_strategy"}  # fmt: skip
 
 
 def local_model(alias: str, entry: dict[str, object], catalogue: dict[str, object]) -> LocalModel:
