@@ -119,19 +119,51 @@ _CLAUSE_CUT = re.compile(r"[,;:.“”\"(]|\s(?:that|in (?:19|20)\d\d)\b")
 _NAME_START = re.compile(r"^(?:[A-Z]|(?:a|an|the|some)\s)")
 _NOT_SUBJECT = re.compile(r"^(?:in|with|as|while|when|after|before|if|since|for|on|at)\b", re.I)
 _PASSIVE = re.compile(r"\b(?:was|were|be|been|being|is|are)\s*$", re.I)
+_INFINITIVE = re.compile(r"\bto\s*$", re.I)
 _CLAUSE_WORD = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|can|could|may|might|\w+ing)\b", re.I
 )
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 
 
+_DATED = re.compile(r"\s+in\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d\b.*$")
+
+
+def _noun_phrase(words: list[str]) -> list[str]:
+    """The words up to where the name ends and what is said about it begins: a relative
+    pronoun or adverb (`name_ends`), or a past-tense verb ("The soldier | defended himself
+    and"). A participle stays when a determiner precedes it ("a captured Ukrainian soldier")
+    or a preposition follows it ("an analyst based in Kyiv")."""
+    c = cues()
+    ends = {w.lower() for w in c.get("name_ends", [])}
+    dets = {w.lower() for w in c.get("name_determiners", [])}
+    links = {w.lower() for w in c.get("name_participle_links", [])}
+    for i, raw in enumerate(words):
+        w = raw.lower().strip(",.;:")
+        if i == 0:
+            continue
+        if w in ends:
+            return words[:i]
+        verb = raw[:1].islower() and len(w) > 4 and w.endswith("ed")
+        linked = i + 1 < len(words) and words[i + 1].lower() in links
+        if verb and words[i - 1].lower() not in dets and not linked:
+            return words[:i]
+    return words
+
+
 def _trim_name(text: str) -> str | None:
-    """A source's name from the words around a cue: short, and starting like a name does."""
+    """A source's name from the words around a cue: a short noun phrase that starts like a
+    name does, cut where what is said about it begins."""
     text = _DETERMINER.sub("", text.strip(" ,.“”\"'"))
-    words = text.split()
+    text = _DATED.sub("", text)
+    if len(text.split()) > _NAME_WORDS:  # a clause, not a name, even once cut
+        return None
+    words = _noun_phrase(text.split())
+    while words and words[-1].lower() in ("and", "or", "but"):  # "X and | said"
+        words = words[:-1]
     while words and words[-1].lower().endswith("ly"):  # "a captured soldier reportedly"
         words = words[:-1]
-    if not words or len(words) > _NAME_WORDS:
+    if not words:
         return None
     name = " ".join(words).strip(" ,.“”\"'")
     if len(name) < 3 or not _NAME_START.match(name) or _NOT_SUBJECT.match(name):
@@ -167,8 +199,8 @@ def candidate_sources(
     found: list[str] = []
     for m in p["verb"].finditer(sentence):  # "X said", "X reports that"
         before = sentence[: m.start()]
-        if _PASSIVE.search(before):
-            continue
+        if _PASSIVE.search(before) or _INFINITIVE.search(before):
+            continue  # "X was reported", "X called on people to report": not X's report
         clause = re.split(r"[;“”\"]", before)[-1]
         parts = [x for x in clause.split(",") if x.strip()]
         for part in (parts[:1] + parts[-1:]) if parts else []:
