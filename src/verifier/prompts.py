@@ -9,10 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from verifier.errors import ConfigError
+
+if TYPE_CHECKING:
+    from jinja2 import Template
 
 _override: Path | None = None
 
@@ -46,13 +50,20 @@ class Prompt:
         return f"{self.name}@{self.version}"
 
     def render(self, **values: object) -> list[dict[str, str]]:
-        from jinja2 import Environment, StrictUndefined
-
-        env = Environment(undefined=StrictUndefined, keep_trailing_newline=False, autoescape=False)
         return [
-            {"role": "system", "content": env.from_string(self.system).render(**values).strip()},
-            {"role": "user", "content": env.from_string(self.user).render(**values).strip()},
+            {"role": "system", "content": _template(self.system).render(**values).strip()},
+            {"role": "user", "content": _template(self.user).render(**values).strip()},
         ]
+
+
+@cache
+def _template(source: str) -> Template:
+    """A compiled template, once per distinct text: compiling costs ~1 ms, rendering ~20 µs,
+    and a staged extraction renders the same few templates hundreds of times per run."""
+    from jinja2 import Environment, StrictUndefined
+
+    env = Environment(undefined=StrictUndefined, keep_trailing_newline=False, autoescape=False)
+    return env.from_string(source)
 
 
 @cache

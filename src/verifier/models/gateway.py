@@ -9,6 +9,7 @@ instructor are imported only on a cache miss, so a fully cached run never pays f
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -207,7 +208,7 @@ class Gateway:
                 "model": self.route.identity,
                 "mode": self.route.mode,
                 "messages": messages,
-                "schema": response_model.model_json_schema(),
+                "schema": _schema(response_model),
                 "prompt": prompt.ref,
                 "temperature": self.settings.temperature,
                 "seed": self.settings.seed,
@@ -449,6 +450,13 @@ class Gateway:
 
 class _EmptyChoices(Exception):
     """HTTP 200 with an empty `choices` list: a provider glitch, retried like a 5xx."""
+
+
+@functools.cache
+def _schema(response_model: type[BaseModel]) -> dict[str, Any]:
+    """The JSON schema of a response model, built once per class (pydantic rebuilds it on
+    every call, and a cached run asks for it once per call: hundreds of times)."""
+    return response_model.model_json_schema()
 
 
 def _has_choices(response: Any) -> Any:
