@@ -113,8 +113,19 @@ def parallel_map(fn: Callable[[A], R], items: Iterable[A], workers: int) -> list
     todo = list(items)
     if workers <= 1 or len(todo) <= 1:
         return [fn(x) for x in todo]
-    with ThreadPoolExecutor(max_workers=min(workers, len(todo))) as pool:
-        return list(pool.map(fn, todo))
+    pool = ThreadPoolExecutor(max_workers=min(workers, len(todo)))
+    try:
+        results = list(pool.map(fn, todo))
+    except (KeyboardInterrupt, SystemExit):
+        # Ctrl-C or SIGTERM: unwind now. Waiting for the calls in flight would hold the exit
+        # for up to the call timeout; the CLI ends the process without joining them.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    except BaseException:
+        pool.shutdown(wait=True)  # a failed item: the others finish (and are cached) first
+        raise
+    pool.shutdown(wait=True)
+    return results
 
 
 class Gateway:
