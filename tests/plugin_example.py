@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from verifier.metrics import METRICS, DocumentAlignment, Metric
+from verifier.models.local import LOCAL_MODELS, local_model
 from verifier.models.providers import PROVIDERS, Provider
 from verifier.schemas import Claim, Document, DocumentClaims
 from verifier.strategies import STRATEGIES
@@ -87,5 +88,21 @@ SUITES.register(
         name="example-suite",
         path=Path(__file__).with_name("plugin_suite.yaml"),
         description="the seed articles and gold, registered by a plugin",
+    )
+)
+
+# A new embedded model is a data entry: the same fields as src/verifier/data/local_models.yaml.
+LOCAL_MODELS.register(
+    local_model(
+        "local:example-tiny",
+        {
+            "package": "example_weights",
+            "pip": "example-weights",
+            "file": "*.gguf",
+            "served_name": "example-tiny",
+            "port_offset": 7,
+            "description": "an example GGUF package (plugin)",
+        },
+        {},
     )
 )

@@ -311,6 +311,9 @@ def test_interrupted_extraction_resumes_without_repeating_calls(fault_env, make_
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # As from a terminal: a shell starts background jobs (CI scripts run with `&`) with
+        # SIGINT ignored, and an ignored signal stays ignored across exec.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 30
     while fault_env.requests < 4 and time.monotonic() < deadline:

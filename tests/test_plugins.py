@@ -16,7 +16,13 @@ from pathlib import Path
 import pytest
 
 TESTS = Path(__file__).resolve().parent
-GROUPS = ("verifier.providers", "verifier.strategies", "verifier.metrics", "verifier.suites")
+GROUPS = (
+    "verifier.providers",
+    "verifier.strategies",
+    "verifier.metrics",
+    "verifier.suites",
+    "verifier.local_models",
+)
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +33,10 @@ def run(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-de
     (info / "METADATA").write_text(
         "Metadata-Version: 2.1\nName: verifier-example-plugin\nVersion: 1.0\n"
     )
+    weights = site / "example_weights"  # a package carrying a (placeholder) weights file
+    weights.mkdir()
+    (weights / "__init__.py").write_text("")
+    (weights / "example-tiny.Q4.gguf").write_bytes(b"GGUF")
     (info / "entry_points.txt").write_text(
         "".join(f"[{g}]\nexample = plugin_example\n\n" for g in GROUPS)
     )
@@ -37,9 +47,9 @@ def run(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-de
         "COLUMNS": "200",
     }
 
-    def verifier(*args: str) -> subprocess.CompletedProcess[str]:
+    def verifier(*args: str, python: bool = False) -> subprocess.CompletedProcess[str]:
         r = subprocess.run(
-            [sys.executable, "-m", "verifier", *args],
+            [sys.executable, *([] if python else ["-m", "verifier"]), *args],
             capture_output=True,
             text=True,
             env=env,
@@ -55,6 +65,20 @@ def run(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-de
 def test_plugin_provider_is_listed_by_models(run) -> None:  # type: ignore[no-untyped-def]
     out = run("--offline", "models").stdout
     assert "example-vendor" in out and "EXAMPLE_VENDOR_API_KEY" in out
+
+
+def test_plugin_local_model_is_a_data_entry_listed_by_models(run) -> None:  # type: ignore[no-untyped-def]
+    out = run("--offline", "models").stdout
+    row = next(line for line in out.splitlines() if "local:example-tiny" in line)
+    # port = VERIFIER_LOCAL_PORT (8766 by default) + the entry's port_offset 7; weights found
+    assert "8773" in row and "yes" in row
+    found = run(
+        "-c",
+        "from verifier.models.local import resolve_local;"
+        "print(resolve_local('local:example-tiny').gguf_path().name)",
+        python=True,
+    ).stdout.strip()
+    assert found == "example-tiny.Q4.gguf"
 
 
 def test_plugin_strategy_and_suite_are_listed(run) -> None:  # type: ignore[no-untyped-def]

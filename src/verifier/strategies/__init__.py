@@ -43,13 +43,17 @@ STRATEGIES: Registry[ExtractionStrategy] = Registry(
 )
 
 DEFAULT_STRATEGY = "single-pass"
-#: Measured defaults (README "Strategies"): the embedded models score better when asked only
-#: tiny grammar-bound questions; hosted models keep `single-pass`.
-DEFAULT_BY_MODEL = {"local": "staged"}
 
 
 def default_strategy(model: str | None) -> str:
-    return DEFAULT_BY_MODEL.get(model or "", DEFAULT_STRATEGY)
+    """Measured per model (README "Strategies"): an embedded model's entry in
+    data/local_models.yaml names its default (the tiny models score better when asked only
+    tiny grammar-bound questions); hosted models keep `single-pass`."""
+    from verifier.models.local import is_local, resolve_local
+
+    if model and is_local(model):
+        return resolve_local(model).strategy or DEFAULT_STRATEGY
+    return DEFAULT_STRATEGY
 
 
 def get_strategy(name: str | None, model: str | None = None) -> ExtractionStrategy:
