@@ -362,6 +362,8 @@ def test_signal_mid_run_exits_at_once_with_calls_in_flight(fault_env, tmp_path, 
     proc = subprocess.Popen(
         args, cwd=tmp_path, env=cli_env(fault_env, VERIFIER_TIMEOUT_S="300"),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # as from a terminal: a background shell starts its jobs with SIGINT ignored
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 60

@@ -846,7 +846,8 @@ def main() -> None:
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     # SIGTERM unwinds like Ctrl-C, so a started llama.cpp server is stopped, not orphaned.
     signal.signal(signal.SIGTERM, _on_signal)
-    signal.signal(signal.SIGINT, _on_signal)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # a background job keeps ignoring
+        signal.signal(signal.SIGINT, _on_signal)
     try:
         from verifier.cli.argv import hoist_global_options
 
