@@ -253,7 +253,8 @@ def test_every_file_reading_command_is_covered():
 
 def test_one_megabyte_line_is_accepted_and_chunked(ws):
     """Within the 2 MB limit: loaded, then split into ~2,000-character chunks for the model."""
-    proc = run_cli([*OFF, "extract", "one_line.txt"], cwd=ws)
+    # single-pass is the strategy that chunks (`staged` reads sentences)
+    proc = run_cli([*OFF, "extract", "--strategy", "single-pass", "one_line.txt"], cwd=ws)
     assert proc.returncode == 3, proc.stderr  # past loading: the offline miss is for chunk 1
     assert stderr_lines(proc) == [stderr_lines(proc)[0]] and "chunk 1" in proc.stderr
     assert "Traceback" not in proc.stderr

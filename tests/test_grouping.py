@@ -300,3 +300,54 @@ def test_output_does_not_depend_on_input_order(rnd: random.Random) -> None:
     shuffled = claims[:]
     rnd.shuffle(shuffled)
     assert [g.model_dump() for g in group_claims(shuffled, SEED_DOCS)] == expected
+
+
+def _doc(doc_id: str, text: str) -> Document:
+    return Document(id=doc_id, path=f"{doc_id}.txt", text=text)
+
+
+def _sentence_claim(doc: Document, sentence: str, who: str, certainty: Certainty) -> Claim:
+    start = doc.text.index(sentence)
+    return Claim(
+        id=f"{doc.id}:c01", doc_id=doc.id, text=sentence, quote=sentence, start=start,
+        end=start + len(sentence), attributed_to=who, certainty=certainty,
+        quantities=parse_quantities(sentence),
+    )  # fmt: skip
+
+
+def test_the_figure_takes_what_it_counts_from_the_sentence_before() -> None:
+    """SYNTHETIC text on another story (a strike march, the protest vocabulary): "the figure"
+    counts what "the number of marchers" in the sentence before names."""
+    a = _doc("s1", "Velmora police said 12,000 people marched on Tuesday.")
+    b = _doc("s2", "The union disputed the police count. The number of marchers was far higher, "
+                   "organisers said. A union steward speculated that the figure could reach "
+                   "60,000.")  # fmt: skip
+    ca = _sentence_claim(a, a.text, "Velmora police", Certainty.reported)
+    cb = _sentence_claim(b, "A union steward speculated that the figure could reach 60,000.",
+                         "a union steward", Certainty.speculative)  # fmt: skip
+    (g,) = [g for g in group_claims([ca, cb], {"s1": a, "s2": b}, ("protest",))
+            if ca.id in g.claim_ids]  # fmt: skip
+    assert sorted(g.claim_ids) == [ca.id, cb.id]
+    (fig,) = next(m for m in g.members if m.claim_id == cb.id).measures
+    assert fig.counted == "marchers"
+    assert fig.context == "The number of marchers was far higher, organisers said."
+    assert fig.counts == "speculated ceiling (marched)"
+
+
+def test_whose_soldiers_comes_from_the_document_when_the_claim_does_not_say() -> None:
+    """SYNTHETIC text: the claim names Russia only as the invader; the document is about
+    Ukrainian soldiers, so its figure is not set beside a figure for Russian soldiers."""
+    ua = _doc("u1", "Ukrainian soldiers are tired. Many Ukrainian soldiers have left their units. "
+                    "Since Russia's invasion, over 100,000 soldiers have been charged with "
+                    "desertion.")  # fmt: skip
+    ru = _doc("r1", "A report said that hundreds of Russian soldiers deserted.")
+    other = _doc("u2", "An estimated 300,000 Ukrainian soldiers have deserted, officials said.")
+    cu = _sentence_claim(ua, "Since Russia's invasion, over 100,000 soldiers have been charged "
+                             "with desertion.", "prosecutors", Certainty.reported)  # fmt: skip
+    cr = _sentence_claim(ru, ru.text, "a report", Certainty.reported)
+    co = _sentence_claim(other, other.text, "officials", Certainty.reported)
+    docs = {d.id: d for d in (ua, ru, other)}
+    groups = group_claims([cu, cr, co], docs, ("desertion",))
+    (g,) = [g for g in groups if cu.id in g.claim_ids]
+    assert sorted(g.claim_ids) == sorted([co.id, cu.id])  # Ukrainian figures, not the Russian
+    assert "Ukrainian" in g.proposition

@@ -80,6 +80,46 @@ def test_an_acronym_is_spelled_out_from_the_document() -> None:
     assert options[0] == "National Resistance Center of Ukraine"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        # Seed 003: the subject of "said" is the soldier, not "The soldier defended himself and".
+        ("The soldier defended himself and said that he had spoken with lawyers.", "The soldier"),
+        # Seed 003: a relative clause describes the lawyer; it is not part of the name.
+        (
+            "“A lot of people don’t want to fight,” said Benyash, a Russian lawyer who represents "
+            "dozens of Russian soldiers, told The Wall Street Journal.",
+            "a Russian lawyer",
+        ),
+        # Seed 004: an adverb starts what the message did.
+        ('The message further stated, "The promises turned out to be empty."', "The message"),
+        # Seed 004: the report's date is not part of the think tank's name.
+        (
+            "According to a report by the American think tank RAND Corporation in June 2023, "
+            "Russian personnel will not be permitted to leave.",
+            "the American think tank RAND Corporation",
+        ),
+    ],
+)
+def test_a_candidate_is_a_noun_phrase_naming_a_source(sentence: str, name: str) -> None:
+    options = candidate_sources(sentence, [], OWN_VOICE_UNNAMED)
+    assert name in options
+    # No candidate runs on into what the source did ("… also called on individuals to").
+    for o in options:
+        assert not o.endswith((" and", " to", " who", " further", " also")), o
+
+
+def test_an_infinitive_is_not_a_report() -> None:
+    # Seed 002 (gold g09: the article's own voice): the NRC called on people *to report*
+    # locations; it reports nothing here, so no fragment "… called on individuals to".
+    s = (
+        "The National Resistance Center also called on individuals to report the locations of "
+        "Russian troop bases."
+    )
+    options = candidate_sources(s, [], OWN_VOICE_UNNAMED)
+    assert not [o for o in options if "called" in o]
+
+
 def test_unnamed_sourcing_offers_unnamed_sources() -> None:
     s = "The actual number of deserters could be even higher, according to some sources."
     assert UNNAMED_SOURCES in candidate_sources(s, [], "Khaama Press (via MENAFN)")

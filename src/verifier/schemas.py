@@ -249,6 +249,11 @@ class GroupFigure(BaseModel):
     figure: str = Field(description="the figure as written, hedge included")
     counts: str = Field(description="what it counts: 'deserted', 'charged with desertion'")
     counted: str = Field(default="", description="the counted phrase it was read from")
+    context: str | None = Field(
+        default=None,
+        description="the document sentence `counted` was read from when the claim only "
+        "points back to it ('the figure could reach 200,000')",
+    )
     qualifier: str = "exact"
     stance: str = Field(default="", description="'speculated ceiling', 'estimate', 'reported' …")
     unit: str = "count"
@@ -375,12 +380,40 @@ class Flag(BaseModel):
     detail: str
 
 
+class SlotKind(StrEnum):
+    topic = "topic"  # what a group is about ("Figures for desertion (Ukrainian soldiers)")
+    figure = "figure"  # a figure as the claim writes it
+    counts = "counts"  # what the figure counts ("charged with desertion")
+    source = "source"  # the claim's attribution
+    certainty = "certainty"  # the claim's certainty label
+    hedge = "hedge"  # the verb its certainty calls for ("speculated", "alleged")
+    text = "text"  # the claim's text (or quote)
+    check = "check"  # why the claim is unverified: its verdict's reason
+
+
+class Slot(BaseModel):
+    """A part of a code-built sentence filled from a claim; the rest is fixed template words.
+
+    The checks test each slot against the claim it came from (a wrong figure is flagged),
+    and that nothing but template words surrounds the slots.
+    """
+
+    kind: SlotKind
+    value: str
+    claim: str | None = Field(
+        default=None, description="the claim id it is filled from; None: any cited claim"
+    )
+
+
 class BriefSentence(BaseModel):
     """One sentence of a brief and the claim ids it rests on (and through them, documents)."""
 
     text: str
     cites: list[str] = Field(default_factory=list)
     group: str | None = Field(default=None, description="the claim group it presents (code-built)")
+    slots: list[Slot] = Field(
+        default_factory=list, description="code-built: the parts filled from claims, in order"
+    )
     supported: bool | None = None  # set by the checks
     flags: list[Flag] = Field(default_factory=list)
 

@@ -25,6 +25,7 @@ from verifier.errors import ModelCallError, ModelOutputError
 from verifier.models.gateway import Gateway
 from verifier.pipeline.brief import source_refs, structure_sections
 from verifier.pipeline.brief_checks import HEDGES, check_brief, check_sentence, names_source
+from verifier.pipeline.slots import HEDGE_VERBS, SentenceBuilder
 from verifier.prompts import load_prompt
 from verifier.schemas import (
     Brief,
@@ -36,6 +37,7 @@ from verifier.schemas import (
     Document,
     GroupLabel,
     SectionKind,
+    SlotKind,
     Verdict,
     VerdictLabel,
 )
@@ -72,21 +74,32 @@ def _lower_first(text: str) -> str:
     return text[0].lower() + text[1:] if first.lower() in stopwords() else text
 
 
-def compose(claim: Claim) -> str:
-    """The claim's text in its source's voice and hedge; unchanged if it already says both."""
+def compose_sentence(claim: Claim) -> BriefSentence:
+    """The claim's text in its source's voice and hedge; unchanged if it already says both.
+
+    Built from slots (the source, the hedge its certainty calls for, the claim's text) and
+    fixed template words, so the checks can test each part against the claim.
+    """
     text = claim.text.strip().rstrip(".")
+    b = SentenceBuilder()
     # An anonymous source ("unnamed sources") has no name a sentence could show.
     named = names_source(text, claim) or not names_source(claim.attributed_to, claim)
     if named and (claim.certainty == Certainty.asserted or HEDGES.search(text)):
-        return text + "."  # says who and how firmly already ("According to X, …")
+        # says who and how firmly already ("According to X, …")
+        return b.slot(SlotKind.text, text, claim.id).fixed(".").build([claim.id])
     who = claim.attributed_to.strip()
-    match claim.certainty:
-        case Certainty.speculative:
-            return f"{who[0].upper()}{who[1:]} speculated that {_lower_first(text)}."
-        case Certainty.alleged:
-            return f"{who[0].upper()}{who[1:]} alleged that {_lower_first(text)}."
-        case _:
-            return f"According to {who}, {_lower_first(text)}."
+    hedge = HEDGE_VERBS.get(claim.certainty.value)
+    if hedge:  # "X speculated that …", "X alleged that …"
+        b.slot(SlotKind.source, f"{who[0].upper()}{who[1:]}", claim.id).fixed(" ")
+        b.slot(SlotKind.hedge, hedge, claim.id).fixed(" that ")
+    else:
+        b.fixed("According to ").slot(SlotKind.source, who, claim.id).fixed(", ")
+    return b.slot(SlotKind.text, _lower_first(text), claim.id).fixed(".").build([claim.id])
+
+
+def compose(claim: Claim) -> str:
+    """The text of `compose_sentence`."""
+    return compose_sentence(claim).text
 
 
 def code_headline(documents: list[Document], claims: list[Claim]) -> str:
@@ -135,9 +148,9 @@ class Composed:
                 key=lambda c: _rank(c, grouped, order[c.id]),
             )
             if own:
-                overview.append(BriefSentence(text=compose(own[0]), cites=[own[0].id]))
+                overview.append(compose_sentence(own[0]))
             sentences = [
-                BriefSentence(text=compose(c), cites=[c.id])
+                compose_sentence(c)
                 for c in own[1 : 1 + self.per_perspective]
             ]
             sections.append(

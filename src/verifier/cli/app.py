@@ -283,7 +283,8 @@ def _extract(
     from verifier.strategies import get_strategy
 
     docs = api.load_documents(paths)
-    strat = get_strategy(strategy)
+    # The default strategy is per model (staged for `local`), as in `brief` and `eval`.
+    strat = get_strategy(strategy, state.settings().model)
     gw = api.get_model(state.settings(), concurrency=concurrency) if strat.needs_model else None
     try:
         with progress("extracting", len(docs)) as advance:

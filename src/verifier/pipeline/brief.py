@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, ValidationInfo, model_validator
 from verifier.errors import ModelCallError, ModelOutputError
 from verifier.models.gateway import Gateway
 from verifier.pipeline.brief_checks import check_brief
+from verifier.pipeline.slots import SentenceBuilder
 from verifier.prompts import load_prompt
 from verifier.schemas import (
     Brief,
@@ -29,6 +30,7 @@ from verifier.schemas import (
     Document,
     GroupLabel,
     SectionKind,
+    SlotKind,
     SourceRef,
     Verdict,
     VerdictLabel,
@@ -88,16 +90,25 @@ def _sentences(drafts: list[DraftSentence]) -> list[BriefSentence]:
     ]
 
 
-def _figure_list(group: ClaimGroup) -> str:
+def _figure_list(b: SentenceBuilder, group: ClaimGroup) -> None:
     """Each member's figures with what they count and who gives them, in one line."""
-    parts = []
+    first = True
     for m in group.members:
-        if m.measures:
-            for f in m.measures:
-                parts.append(f"{f.figure} ({f.counts}), per {m.attributed_to}")
-        else:
-            parts.append(f"{m.attributed_to} ({m.certainty.value}): no figure")
-    return "; ".join(parts)
+        for f in m.measures or [None]:
+            if not first:
+                b.fixed("; ")
+            first = False
+            if f is None:
+                b.slot(SlotKind.source, m.attributed_to, m.claim_id).fixed(" (")
+                b.slot(SlotKind.certainty, m.certainty.value, m.claim_id).fixed(": no figure")
+                continue
+            b.slot(SlotKind.figure, f.figure, m.claim_id).fixed(" (")
+            b.slot(SlotKind.counts, f.counts, m.claim_id).fixed("), per ")
+            b.slot(SlotKind.source, m.attributed_to, m.claim_id)
+
+
+def _topic(b: SentenceBuilder, group: ClaimGroup) -> SentenceBuilder:
+    return b.slot(SlotKind.topic, group.proposition)
 
 
 def agreement_section(groups: list[ClaimGroup]) -> BriefSection:
@@ -106,11 +117,20 @@ def agreement_section(groups: list[ClaimGroup]) -> BriefSection:
     for g in groups:
         if g.label != GroupLabel.corroborated:
             continue
-        who = " and ".join(dict.fromkeys(m.attributed_to for m in g.members))
-        figures = any(m.measures for m in g.members)
-        caveat = f" Figures: {_figure_list(g)}." if figures else ""
-        text = f"{g.proposition} — reported independently by {who}.{caveat}"
-        sentences.append(BriefSentence(text=text, cites=g.claim_ids, group=g.id))
+        b = _topic(SentenceBuilder(), g).fixed(" — reported independently by ")
+        whose: dict[str, str] = {}
+        for m in g.members:
+            whose.setdefault(m.attributed_to, m.claim_id)
+        for k, (who, cid) in enumerate(whose.items()):
+            if k:
+                b.fixed(" and ")
+            b.slot(SlotKind.source, who, cid)
+        b.fixed(".")
+        if any(m.measures for m in g.members):
+            b.fixed(" Figures: ")
+            _figure_list(b, g)
+            b.fixed(".")
+        sentences.append(b.build(g.claim_ids, g.id))
     return BriefSection(kind=SectionKind.agreement, title="Where sources agree",
                         sentences=sentences)  # fmt: skip
 
@@ -123,16 +143,28 @@ def dispute_section(groups: list[ClaimGroup], claims: dict[str, Claim]) -> Brief
         if g.label != GroupLabel.contested:
             continue
         if any(m.measures for m in g.members):
-            text = f"{g.proposition} — sources give figures that differ: {_figure_list(g)}."
+            b = _topic(SentenceBuilder(), g).fixed(" — sources give figures that differ: ")
+            _figure_list(b, g)
+            b.fixed(".")
         else:
-            said = "; ".join(
-                f"{m.attributed_to}: {claims[m.claim_id].text if m.claim_id in claims else '?'}"
-                for m in g.members
-            )
-            text = f"Sources disagree — {said}"
-        sentences.append(BriefSentence(text=text, cites=g.claim_ids, group=g.id))
+            b = SentenceBuilder().fixed("Sources disagree — ")
+            for k, m in enumerate(g.members):
+                if k:
+                    b.fixed("; ")
+                b.slot(SlotKind.source, m.attributed_to, m.claim_id).fixed(": ")
+                text = claims[m.claim_id].text if m.claim_id in claims else m.claim_id
+                b.slot(SlotKind.text, text, m.claim_id)
+        sentences.append(b.build(g.claim_ids, g.id))
     return BriefSection(kind=SectionKind.dispute, title="Where sources disagree",
                         sentences=sentences)  # fmt: skip
+
+
+def _reason(c: Claim, v: Verdict | None) -> str:
+    """Why a claim is unverified, in readable words: the verdict's reason (whose model part
+    verification keeps only when readable), else the grounding's."""
+    if v is not None:
+        return v.rationale
+    return "; ".join(c.grounding.reasons if c.grounding else [])
 
 
 def single_source_section(
@@ -149,28 +181,32 @@ def single_source_section(
             v.label == VerdictLabel.supported if v else bool(c.grounding and c.grounding.grounded)
         )
         if not verified:
-            reason = v.rationale if v else "; ".join(c.grounding.reasons if c.grounding else [])
-            text = (
-                f"Unverified — {c.attributed_to} ({c.certainty.value}): {c.text} [check: {reason}]"
-            )
-            sentences.append(BriefSentence(text=text, cites=[c.id]))
+            b = SentenceBuilder().fixed("Unverified — ")
+            b.slot(SlotKind.source, c.attributed_to, c.id)
+            b.fixed(" (").slot(SlotKind.certainty, c.certainty.value, c.id).fixed("): ")
+            b.slot(SlotKind.text, c.text, c.id)
+            reason = _reason(c, v)
+            if reason:
+                b.fixed(" [check: ").slot(SlotKind.check, reason, c.id).fixed("]")
+            sentences.append(b.build([c.id]))
         elif c.id not in shown:
-            text = f"Single source — according to {c.attributed_to}: {c.text}"
-            sentences.append(BriefSentence(text=text, cites=[c.id]))
+            b = SentenceBuilder().fixed("Single source — according to ")
+            b.slot(SlotKind.source, c.attributed_to, c.id).fixed(": ")
+            sentences.append(b.slot(SlotKind.text, c.text, c.id).build([c.id]))
     title = "Single-source and unverified claims"
     return BriefSection(kind=SectionKind.single_source, title=title, sentences=sentences)
 
 
 def unknown_section(claims: list[Claim]) -> BriefSection:
     """Speculative and alleged claims: what no source establishes."""
-    sentences = [
-        BriefSentence(
-            text=f"Not established — {c.certainty.value} by {c.attributed_to}: {c.text}",
-            cites=[c.id],
-        )
-        for c in claims
-        if c.certainty in (Certainty.speculative, Certainty.alleged)
-    ]
+    sentences = []
+    for c in claims:
+        if c.certainty not in (Certainty.speculative, Certainty.alleged):
+            continue
+        b = SentenceBuilder().fixed("Not established — ")
+        b.slot(SlotKind.certainty, c.certainty.value, c.id).fixed(" by ")
+        b.slot(SlotKind.source, c.attributed_to, c.id).fixed(": ")
+        sentences.append(b.slot(SlotKind.text, c.text, c.id).build([c.id]))
     return BriefSection(kind=SectionKind.unknown, title="What remains unknown", sentences=sentences)
 
 

@@ -13,6 +13,7 @@ from functools import cache
 from rapidfuzz import fuzz
 
 from verifier.pipeline.checks import GENERIC_WORDS
+from verifier.pipeline.slots import slot_problems
 from verifier.resources import data_yaml
 from verifier.schemas import (
     Brief,
@@ -25,6 +26,7 @@ from verifier.schemas import (
     FlagKind,
     GroupLabel,
     SectionKind,
+    Verdict,
 )
 from verifier.text.quantities import numbers_in
 from verifier.text.quotes import normalise
@@ -109,8 +111,17 @@ def names_source(sentence: str, claim: Claim) -> bool:
 
 
 def check_sentence(
-    s: BriefSentence, claims: dict[str, Claim], contested: set[str], *, headline: bool = False
+    s: BriefSentence,
+    claims: dict[str, Claim],
+    contested: set[str],
+    *,
+    headline: bool = False,
+    verdicts: dict[str, Verdict] | None = None,
+    contexts: dict[str, list[str]] | None = None,
 ) -> BriefSentence:
+    """Flags for one sentence. A code-built sentence (one with slots) is faithful when each
+    slot is backed by its claim and only template words surround them (`slot_problems`);
+    any other sentence when its numbers are in its claims and its wording overlaps theirs."""
     flags: list[Flag] = []
     cited = [claims[c] for c in s.cites if c in claims]
     unknown = [c for c in s.cites if c not in claims]
@@ -121,7 +132,11 @@ def check_sentence(
             Flag(kind=FlagKind.unsupported, detail=f"cites unknown claims: {', '.join(unknown)}")
         )
     supported = False
-    if cited:
+    if cited and s.slots:
+        problems = slot_problems(s, claims, verdicts, contexts)
+        supported = not problems and not unknown
+        flags += [Flag(kind=FlagKind.unsupported, detail=p) for p in problems]
+    elif cited:
         evidence = " ".join(f"{c.text} {c.quote}" for c in cited)
         extra = numbers_in(s.text) - numbers_in(evidence)
         overlap = fuzz.token_set_ratio(normalise(s.text), normalise(evidence))
@@ -138,6 +153,7 @@ def check_sentence(
                     detail=f"wording not backed by the cited claims (overlap {overlap:.0f})",
                 )
             )
+    if cited:
         hedged = bool(HEDGES.search(s.text))
         for c in cited:
             if c.certainty != Certainty.asserted and not hedged and not names_source(s.text, c):
@@ -216,9 +232,19 @@ def check_brief(brief: Brief) -> Brief:
         cid for g in brief.groups if g.label == GroupLabel.contested for cid in g.claim_ids
     }
     headline = check_sentence(brief.headline, claims, contested, headline=True)
+    verdicts = {v.claim_id: v for v in brief.verdicts}
+    contexts: dict[str, list[str]] = {}
+    for g in brief.groups:
+        for m in g.members:
+            contexts.setdefault(m.claim_id, []).extend(f.context for f in m.measures if f.context)
     sections = [
         sec.model_copy(
-            update={"sentences": [check_sentence(s, claims, contested) for s in sec.sentences]}
+            update={
+                "sentences": [
+                    check_sentence(s, claims, contested, verdicts=verdicts, contexts=contexts)
+                    for s in sec.sentences
+                ]
+            }
         )
         for sec in brief.sections
     ]

@@ -43,9 +43,10 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from verifier.pipeline.vocabulary import Vocabulary, load_vocabulary
 from verifier.schemas import (
@@ -61,6 +62,7 @@ from verifier.schemas import (
 )
 from verifier.text.quantities import parse_quantities
 from verifier.text.quotes import normalise
+from verifier.text.sentences import sentence_spans
 from verifier.text.words import WORD as _WORD
 from verifier.text.words import stem
 
@@ -96,6 +98,7 @@ class _Measure:
     place: str | None
     years: frozenset[str]
     stance: str  # "speculated ceiling", "speculative estimate", "estimate", "reported" …
+    context: str | None = None  # the sentence before the claim that `counted` comes from
 
     @property
     def what(self) -> str:
@@ -138,6 +141,9 @@ class _Reader:
         self.frame = re.compile(
             rf"^.*?\b(?:according\s+to\b[^,]*,|(?:{frame_verbs})\b(?:\s+that)?)", re.I
         )
+        nouns = "|".join(sorted(map(re.escape, vocab.figure_nouns))) or "number"
+        self.figure_of = re.compile(rf"\b(?:{nouns})s?\s+of\s+(.+)$", re.I)
+        self.figure_of_anywhere = re.compile(rf"\b(?:{nouns})s?\s+of\s+([^,;:.]+)", re.I)
 
     # ------------------------------------------------------------------ words
     def concept(self, word: str) -> str:
@@ -201,7 +207,12 @@ class _Reader:
                     return p
         return first
 
-    def measures(self, claim: Claim, place: str | None) -> list[_Measure]:
+    def measures(self, claim: Claim, place: str | None,
+                 ctx: _Context | None = None) -> list[_Measure]:  # fmt: skip
+        """Each figure as a measure. `place` is the claim's own weak guess (its first place
+        word); whose thing a figure counts is read, in order, from the words it counts
+        ("Ukrainian soldiers"), a place naming a counted noun in the claim, the sentences
+        just before the claim, the document's subject, and only then that weak guess."""
         quantities = claim.quantities or parse_quantities(claim.text)
         years = frozenset(_YEAR.findall(claim.time_ref or ""))
         out = []
@@ -209,6 +220,13 @@ class _Reader:
             if q.bounds() is None:
                 continue
             counted = q.counted or self._after(claim.text, q.text)
+            context = None
+            if ctx is not None and (not counted or self._is_back_reference(counted)) \
+                    and self._refers_back(claim.text, q.text):  # fmt: skip
+                # "the figure could reach 200,000": what it counts is said before the claim.
+                found = ctx.antecedent(claim)
+                if found:
+                    counted, context = found
             head, rest = self._head(counted)
             found = (
                 self._events(rest)
@@ -229,10 +247,13 @@ class _Reader:
                 unit = "count"
             head_words = _WORD.findall(counted)
             local = next((p for w in head_words if (p := self.place_of(w))), None)
+            where = local or self.head_place(self.body(claim))
+            if where is None and ctx is not None and head is not None:
+                where = ctx.place_before(claim) or ctx.subject(claim.doc_id)
             out.append(_Measure(
                 quantity=q, counted=counted, head=head, event=event, topic=topic, label=label,
-                unit=unit, place=local or place, years=years | frozenset(_YEAR.findall(counted)),
-                stance=self._stance(claim, q),
+                unit=unit, place=where or place, years=years | frozenset(_YEAR.findall(counted)),
+                stance=self._stance(claim, q), context=context,
             ))  # fmt: skip
         return out
 
@@ -246,8 +267,52 @@ class _Reader:
         if _WORD.search(tail):
             return tail
         before = re.split(r"[,;:]", text[:i])[-1]
-        m = re.search(r"\b(?:number|count|total|tally|figure)\s+of\s+(.+)$", before, re.I)
+        m = self.figure_of.search(before)
         return m.group(1).strip() if m else ""
+
+    def of_figure(self, text: str) -> str:
+        """What "the number of X" in `text` counts: X, to its noun phrase's end
+        ("the actual number of deserters could be even higher" → "deserters")."""
+        m = self.figure_of_anywhere.search(text)
+        if not m:
+            return ""
+        words = m.group(1).split()
+        cut = next((i for i, w in enumerate(words) if i and w.lower() in
+                    self.v.phrase_boundaries), len(words))  # fmt: skip
+        return " ".join(words[:cut])
+
+    def _is_back_reference(self, counted: str) -> bool:
+        """'the figure', 'this number': a counted phrase that only points back."""
+        words = [w.lower() for w in _WORD.findall(counted)]
+        return bool(words) and all(
+            w in self.v.back_references or w in self.v.figure_nouns for w in words
+        )
+
+    def _refers_back(self, text: str, figure: str) -> bool:
+        """Does the figure's clause name it by a back-reference ("the figure could reach")?"""
+        i = text.lower().find(figure.lower())
+        before = re.split(r"[,;:]", text[:i] if i >= 0 else text)[-1]
+        words = [w.lower() for w in _WORD.findall(before)]
+        return any(
+            a in self.v.back_references and b in self.v.figure_nouns
+            for a, b in pairwise(words)
+        )
+
+    def head_place(self, text: str) -> str | None:
+        """A place naming a counted noun ("Ukrainian soldiers", "Russian military
+        personnel"): a place word at most two words before a head noun, else None."""
+        words = _WORD.findall(text)
+        heads = set(self.v.head_classes) | set(self.v.head_classes.values())
+        for i, w in enumerate(words):
+            p = self.place_of(w)
+            if p is None:
+                continue
+            for nxt in words[i + 1 : i + 3]:
+                if self.place_of(nxt):
+                    break
+                if self.concept(nxt) in heads:
+                    return p
+        return None
 
     def _clause(self, text: str, phrase: str) -> str:
         i = text.lower().find(phrase.lower())
@@ -297,6 +362,75 @@ class _Reader:
         if "estimated" in said or "estimate" in said:
             return "estimate"
         return claim.certainty.value
+
+
+class _Context:
+    """What a claim's document says around it, read only when the claim alone does not
+    say whose thing a figure counts or what "the figure" stands for.
+
+    Per document, computed once and only when asked: its sentence spans and its subject
+    (the place most often naming a counted noun in it, when one place leads).
+    """
+
+    #: Sentences before the claim that are read for a back-reference or a place.
+    BEFORE = 2
+
+    def __init__(self, documents: dict[str, Document], reader: _Reader) -> None:
+        self.documents = documents
+        self.r = reader
+        self._spans: dict[str, list[tuple[int, int]]] = {}
+        self._subjects: dict[str, str | None] = {}
+
+    def _before(self, claim: Claim) -> list[str]:
+        """Up to BEFORE sentences ending before the claim's start, nearest first."""
+        doc = self.documents.get(claim.doc_id)
+        if doc is None or claim.start is None:
+            return []
+        spans = self._spans.get(doc.id)
+        if spans is None:
+            spans = self._spans[doc.id] = sentence_spans(doc.text)
+        prior = [doc.text[a:b] for a, b in spans if b <= claim.start]
+        return prior[::-1][: self.BEFORE]
+
+    def antecedent(self, claim: Claim) -> tuple[str, str] | None:
+        """What "the figure" in a claim counts, and the sentence that says it: "the number
+        of X" in a sentence before it, else what the nearest earlier figure counts."""
+        for sentence in self._before(claim):
+            found = self.r.of_figure(sentence)
+            if found:
+                return found, sentence.strip()
+            for q in parse_quantities(sentence):
+                if q.counted and q.bounds() is not None:
+                    return q.counted, sentence.strip()
+        return None
+
+    def place_before(self, claim: Claim) -> str | None:
+        """A place naming a counted noun in the sentences just before the claim."""
+        for sentence in self._before(claim):
+            p = self.r.head_place(sentence)
+            if p:
+                return p
+        return None
+
+    def subject(self, doc_id: str) -> str | None:
+        """The place whose counted nouns the document is about ("Ukrainian soldiers" most
+        often), or None when no place leads."""
+        if doc_id in self._subjects:
+            return self._subjects[doc_id]
+        doc = self.documents.get(doc_id)
+        counts: Counter[str] = Counter()
+        if doc is not None:
+            text = doc.text
+            if doc.title and doc.title not in text:
+                text = f"{doc.title}\n{text}"
+            for a, b in sentence_spans(text):
+                p = self.r.head_place(text[a:b])
+                if p:
+                    counts[p] += 1
+        top = counts.most_common(2)
+        lead = top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
+        self._subjects[doc_id] = lead
+        return lead
 
 
 def _is_noun_like(word: str) -> bool:
@@ -664,7 +798,7 @@ def group_claims(
     are ordered by (doc_id, start, id), groups by their first member, ids are grp-001, ….
     """
     r = _Reader(load_vocabulary(vocabulary))
-    infos = _read_claims(sorted(claims, key=_sort_key), r)
+    infos = _read_claims(sorted(claims, key=_sort_key), r, _Context(documents, r))
     _assign_sources(infos, documents, r)
     idf, postings = _idf(infos)
     edges = _edges(infos, idf, postings)
@@ -709,13 +843,13 @@ def group_claims(
     return groups
 
 
-def _read_claims(ordered: list[Claim], r: _Reader) -> list[_Info]:
+def _read_claims(ordered: list[Claim], r: _Reader, ctx: _Context | None = None) -> list[_Info]:
     infos = []
     for c in ordered:
         body = r.body(c)
         place = r.place(body)
         infos.append(_Info(
-            claim=c, tokens=r.content(body), place=place, measures=r.measures(c, place),
+            claim=c, tokens=r.content(body), place=place, measures=r.measures(c, place, ctx),
             negated=r.negated(body),
             entities=[t for t in (r.name_tokens(e) for e in c.entities) if t],
         ))  # fmt: skip
@@ -758,7 +892,7 @@ def _member(m: _Info) -> GroupMember:
         measures=[GroupFigure(
             figure=x.quantity.text, counts=x.what, counted=x.counted,
             qualifier=x.quantity.qualifier.value, stance=x.stance, unit=x.unit,
-            time=m.claim.time_ref,
+            time=m.claim.time_ref, context=x.context,
         ) for x in m.measures],
     )  # fmt: skip
 

@@ -19,6 +19,7 @@ from verifier.pipeline.checks import sentence_range, sentences, verify_ground
 from verifier.prompts import load_prompt
 from verifier.schemas import Claim, Document, Verdict, VerdictLabel
 from verifier.text.quotes import normalise
+from verifier.text.words import readable
 
 PROMPT = "verify_claim"
 PASSAGE_SENTENCES = 2  # sentences of context either side of the quote
@@ -110,19 +111,20 @@ def judge(gateway: Gateway, claim: Claim, doc: Document, det: Verdict, grounded:
     except (ModelOutputError, ModelCallError) as e:  # the deterministic verdict still stands
         why = f"{det.rationale}; judge failed: {_short(str(e))}"
         return det.model_copy(update={"rationale": why})
+    # The judge's reason is shown to users: kept only when it is a readable sentence, not a
+    # small model's echo of its schema ("maxLength: 400,type:") or a bare value ("false").
+    why = _short(j.rationale) if readable(j.rationale) else ""
     if det.label != VerdictLabel.supported:  # code is authoritative on verbatim checks
+        said = f"judge said {j.label.value}" + (f": {why}" if why else "")
         return det.model_copy(
-            update={
-                "method": "llm+deterministic",
-                "rationale": f"{det.rationale}; judge said {j.label.value}: {_short(j.rationale)}",
-            }
+            update={"method": "llm+deterministic", "rationale": f"{det.rationale}; {said}"}
         )
     return Verdict(
         claim_id=claim.id,
         doc_id=claim.doc_id,
         label=j.label,
         evidence=det.evidence or ([j.evidence] if j.evidence else []),
-        rationale=j.rationale,
+        rationale=j.rationale if why else f"judge said {j.label.value} (no readable reason)",
         method="llm+deterministic",
         checks=det.checks,
     )

@@ -44,6 +44,8 @@ class Vocabulary:
     count_units: frozenset[str]
     fraction_words: frozenset[str]
     negations: frozenset[str]
+    figure_nouns: frozenset[str]
+    back_references: frozenset[str]
     synonyms: dict[str, str]  # word -> concept
     head_classes: dict[str, str]  # concept -> class
     events: tuple[Event, ...]
@@ -84,7 +86,7 @@ def _read(name: str) -> dict[str, object]:
 
 WORD_SETS = ("stopwords", "generic_source_words", "self_voice", "phrase_boundaries",
              "speculative_words", "reporting_verbs", "count_units", "fraction_words",
-             "negations")  # fmt: skip
+             "negations", "figure_nouns", "back_references")  # fmt: skip
 
 
 @cache

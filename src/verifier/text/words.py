@@ -91,3 +91,21 @@ def mentions_word(
         text_stems = text_stems()
     stems = text_stems if text_stems is not None else frozenset(stem(w) for w in words(text))
     return stem(word) in stems
+
+
+#: Marks of machine text, not prose: braces or brackets, a camelCase key ("maxLength"), a
+#: key glued to its value ("type:" at the end, "400,type"), a list number at the start.
+_NOT_PROSE = re.compile(
+    r"[{}\[\]<>]|\b[a-z]+[A-Z]\w*|\w:(?:\s*$|\S)|,[^\W\d_]|^\s*\d+[.)]\s|\w+:\s*$"
+)
+#: Fewer words than this is not a sentence ("false", "supported").
+READABLE_MIN_WORDS = 3
+
+
+def readable(text: str) -> bool:
+    """Is `text` a readable sentence (to show a user), not a fragment of a schema or list?
+
+    A small model's free-text answer can be its schema echoed back ("maxLength: 400,type:")
+    or a bare value ("false"); those are not shown as reasons.
+    """
+    return len(WORD.findall(text)) >= READABLE_MIN_WORDS and not _NOT_PROSE.search(text)
