@@ -7,7 +7,8 @@ Times `verifier --offline eval --no-save --json` as a real subprocess from a war
 `score()` of the committed local run's predictions, each in a fresh process. With `--ref`,
 the same is measured for that git revision's `src/` (exported to a temporary folder, its own
 warmed cache), interleaved run by run, so both see the same machine load: on a shared
-machine only the ratio is comparable across runs.
+machine only the ratio is comparable across runs. Each variant has its own bytecode folder,
+written by the warm-up run, as an installed package has.
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ print(time.perf_counter() - t)
 def _env(src: Path | None, cache: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VERIFIER_")}
     env["VERIFIER_CACHE_DIR"] = str(cache)
+    # Bytecode as a user has it (pip compiles it at install; a checkout writes it on first
+    # run), in a folder of its own per variant: with PYTHONDONTWRITEBYTECODE set, a variant
+    # without __pycache__ (the exported --ref) recompiled every module on every run.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(cache.with_name(cache.name + "-pyc"))
     if src is not None:
         env["PYTHONPATH"] = str(src)
     return env

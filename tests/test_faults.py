@@ -343,6 +343,45 @@ def test_interrupted_extraction_resumes_without_repeating_calls(fault_env, make_
     assert all(d.error is None and len(d.claims) == 1 for d in result.documents)
 
 
+@pytest.mark.parametrize(
+    ("sig", "code", "word"),
+    [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")],
+    ids=["SIGTERM", "SIGINT"],
+)
+def test_signal_mid_run_exits_at_once_with_calls_in_flight(fault_env, tmp_path, sig, code, word):
+    """SIGTERM (or Ctrl-C) while 4 worker threads wait on a slow server: the process exits
+    without waiting for the calls in flight, says so in one line, and writes no output."""
+    fault_env.respond = claim_responder
+    fault_env.delay_s = 120.0  # far beyond the wait below: only a prompt exit passes
+    docs = tmp_path / "docs"
+    write_docs(docs, 8)
+    out = tmp_path / "brief.html"
+    args = [sys.executable, "-m", "verifier", "--model", FAULT_MODEL,
+            "--cache-dir", str(tmp_path / "cache"),
+            "brief", str(docs), "-o", str(out), "--concurrency", "4"]  # fmt: skip
+    proc = subprocess.Popen(
+        args, cwd=tmp_path, env=cli_env(fault_env, VERIFIER_TIMEOUT_S="300"),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # as from a terminal: a background shell starts its jobs with SIGINT ignored
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while fault_env.requests < 4 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert fault_env.requests == 4, "the four workers never all had a call in flight"
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)  # only to fail a hang; the calls take 120 s
+    finally:
+        proc.kill()
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert proc.returncode == code, err
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"{word};") and "run again to resume" in lines[0]
+    assert fault_env.requests == 4  # nothing new was sent after the signal
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "docs"]  # no output, no .tmp
+
+
 def test_cache_key_is_stable_across_processes(tmp_path):
     """A set in the validation context must not make the key depend on PYTHONHASHSEED."""
     import os

@@ -127,6 +127,35 @@ def test_server_killed_mid_call_fails_at_once_with_signal_and_log(tmp_path: Path
     assert log.read_text().count("chat request") == 1
 
 
+def test_sigterm_mid_brief_stops_the_server_it_started_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    """SIGTERM while two calls hang on the embedded server: one line, exit 143, no brief, and
+    the server this run started is stopped before the run exits."""
+    port = free_port_pair()
+    env = env_for(tmp_path, port, stall("stall"))
+    log = tmp_path / "cache" / "llama" / f"{SMOL}-{port}.log"
+    out = tmp_path / "brief.html"
+    two = [str(p) for p in sorted(SEED.parent.glob("*.txt"))[:2]]  # one call in flight each
+    run = spawn(["--no-cache", "brief", *two, "-o", str(out), "--concurrency", "2"], tmp_path, env)
+    try:
+        wait_for(lambda: log.exists() and log.read_text().count("chat request") >= 2,
+                 what="two calls in flight")  # fmt: skip
+        state = sv.read_json(state_folder(tmp_path, port) / sv.SERVER_FILE)
+        assert state is not None
+        run.send_signal(signal.SIGTERM)
+        _, err = run.communicate(timeout=60)  # only to fail a hang: the stall never answers
+    finally:
+        run.kill()
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert run.returncode == 143, err
+    assert len(lines) == 1 and lines[0].startswith("terminated;"), err
+    assert not out.exists()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert served(port) is None  # stopped by this run on its way out, not left behind
+    assert not sv.pid_alive(int(state["server_pid"]))
+
+
 def test_server_dying_while_starting_names_exit_code_and_log(tmp_path: Path) -> None:
     port = free_port_pair()
     dies = "{python} -c \"import sys; print('cannot load model'); sys.exit(7)\""

@@ -49,11 +49,17 @@ class Prompt:
         return f"{self.name}@{self.version}"
 
     def render(self, **values: object) -> list[dict[str, str]]:
-        env = environment()
         return [
-            {"role": "system", "content": env.from_string(self.system).render(**values).strip()},
-            {"role": "user", "content": env.from_string(self.user).render(**values).strip()},
+            {"role": "system", "content": _template(self.system).render(**values).strip()},
+            {"role": "user", "content": _template(self.user).render(**values).strip()},
         ]
+
+
+@cache
+def _template(source: str) -> Any:
+    """A compiled template, once per distinct text: compiling costs ~1 ms, rendering ~20 µs,
+    and a staged extraction renders the same few templates hundreds of times per run."""
+    return environment().from_string(source)
 
 
 @cache

@@ -6,13 +6,15 @@ so `verifier --help` and every command that makes no model call stay fast.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
+import signal
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -45,6 +47,8 @@ class State:
     verbose: bool = False
     config_file: Path | None = None
     env_file: Path | None = None
+    #: an interrupted run says that running again resumes it (finished calls are cached)
+    resumable: bool = True
 
     def settings(self, **extra: Any) -> Settings:
         """Flags (global options, then `extra`) over VERIFIER_* / --env-file over --config."""
@@ -148,10 +152,8 @@ def serve(
         where = f"log: {server.log}" if server.log else "started outside verifier"
         typer.echo(f"serving {lm.alias} ({lm.description}) on {server.url}; {where}", err=True)
         typer.echo("Ctrl-C to stop (it stays up while other runs use it)", err=True)
-        try:
-            server.wait()
-        except KeyboardInterrupt:
-            typer.echo("stopped", err=True)
+        state.resumable = False  # nothing to resume: Ctrl-C or SIGTERM just stops it
+        server.wait()
 
 
 @app.command("strategies")
@@ -814,15 +816,39 @@ class _OneLineFormatter(logging.Formatter):
         return printable(super().format(record))
 
 
-RESUME_HINT = "interrupted; finished calls are cached, run again to resume"
+RESUME_HINT = "finished calls are cached, run again to resume"
+#: Exit codes of a run stopped by a signal (the shell's 128 + signal number).
+INTERRUPTED, TERMINATED = 130, 143
+
+
+def _on_signal(signum: int, _frame: object) -> None:
+    """Ctrl-C or SIGTERM: unwind the main thread now, so `finally` blocks run (the output's
+    temp file is removed, the llama.cpp lease released) and nothing more is logged."""
+    log.disabled = True  # calls still in flight in worker threads must not add lines
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise SystemExit(TERMINATED)
+
+
+def _stopped(code: int) -> NoReturn:
+    """One line, then exit without joining worker threads: a call in flight would otherwise
+    hold the exit for up to its timeout (concurrent.futures joins its workers at exit)."""
+    what = "terminated" if code == TERMINATED else "interrupted"
+    line = f"{what}; {RESUME_HINT}" if state.resumable else "stopped"
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
+    with contextlib.suppress(Exception):
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    os._exit(code)
 
 
 def main() -> None:
-    import signal
-
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     # SIGTERM unwinds like Ctrl-C, so a started llama.cpp server is stopped, not orphaned.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGTERM, _on_signal)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # a background job keeps ignoring
+        signal.signal(signal.SIGINT, _on_signal)
     try:
         from verifier.cli.argv import hoist_global_options
 
@@ -835,11 +861,11 @@ def main() -> None:
         typer.echo(f"error: {_one_line(e)}", err=True)
         sys.exit(e.exit_code)
     except KeyboardInterrupt:
-        typer.echo(RESUME_HINT, err=True)
-        sys.exit(130)
+        _stopped(INTERRUPTED)
     except SystemExit as e:
-        if e.code == 130:  # typer turns Ctrl-C into Exit(130) before we see it
-            typer.echo(RESUME_HINT, err=True)
+        # typer turns Ctrl-C into Exit(130) before we see it; SIGTERM is SystemExit(143)
+        if e.code in (INTERRUPTED, TERMINATED):
+            _stopped(int(e.code))  # type: ignore[arg-type]
         raise
     except Exception as e:  # a bug: say so in one line unless asked for the traceback
         if state.verbose:

@@ -9,6 +9,7 @@ instructor are imported only on a cache miss, so a fully cached run never pays f
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -112,8 +113,19 @@ def parallel_map(fn: Callable[[A], R], items: Iterable[A], workers: int) -> list
     todo = list(items)
     if workers <= 1 or len(todo) <= 1:
         return [fn(x) for x in todo]
-    with ThreadPoolExecutor(max_workers=min(workers, len(todo))) as pool:
-        return list(pool.map(fn, todo))
+    pool = ThreadPoolExecutor(max_workers=min(workers, len(todo)))
+    try:
+        results = list(pool.map(fn, todo))
+    except (KeyboardInterrupt, SystemExit):
+        # Ctrl-C or SIGTERM: unwind now. Waiting for the calls in flight would hold the exit
+        # for up to the call timeout; the CLI ends the process without joining them.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    except BaseException:
+        pool.shutdown(wait=True)  # a failed item: the others finish (and are cached) first
+        raise
+    pool.shutdown(wait=True)
+    return results
 
 
 class Gateway:
@@ -207,7 +219,7 @@ class Gateway:
                 "model": self.route.identity,
                 "mode": self.route.mode,
                 "messages": messages,
-                "schema": response_model.model_json_schema(),
+                "schema": _schema(response_model),
                 "prompt": prompt.ref,
                 "temperature": self.settings.temperature,
                 "seed": self.settings.seed,
@@ -449,6 +461,13 @@ class Gateway:
 
 class _EmptyChoices(Exception):
     """HTTP 200 with an empty `choices` list: a provider glitch, retried like a 5xx."""
+
+
+@functools.cache
+def _schema(response_model: type[BaseModel]) -> dict[str, Any]:
+    """The JSON schema of a response model, built once per class (pydantic rebuilds it on
+    every call, and a cached run asks for it once per call: hundreds of times)."""
+    return response_model.model_json_schema()
 
 
 def _has_choices(response: Any) -> Any:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from functools import cache, lru_cache
 
 from verifier.resources import data_yaml
@@ -161,7 +162,7 @@ def check_attribution(claim: Claim, doc: Document, context: str | None = None) -
             passed=False,
             detail=f"{claim.attributed_to!r} names no one",
         )
-    failed = _named(words, doc.text, _doc_stems(doc.text), ATTRIBUTION_MIN_SHARE,
+    failed = _named(words, doc.text, lambda: _doc_stems(doc.text), ATTRIBUTION_MIN_SHARE,
                     "the document never mentions")  # fmt: skip
     if failed is None and context is not None:
         near = f"{context}\n{doc.title or ''}"
@@ -170,7 +171,11 @@ def check_attribution(claim: Claim, doc: Document, context: str | None = None) -
 
 
 def _named(
-    words: list[str], text: str, stems: frozenset[str] | None, share: float, problem: str
+    words: list[str],
+    text: str,
+    stems: Callable[[], frozenset[str]] | None,
+    share: float,
+    problem: str,
 ) -> CheckResult | None:
     """A failed attribution check when fewer than `share` of `words` occur in `text`."""
     found = [w for w in words if mentions_word(w, text, stems)]

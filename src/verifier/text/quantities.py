@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from verifier.schemas import Qualifier, Quantity
 from verifier.text.dates import MONTH
@@ -258,8 +259,12 @@ def _counted(text: str, pos: int, need_of: bool = False) -> str | None:
     return " ".join(words) or None
 
 
-def _candidates(text: str) -> list[_Hit]:
-    """Every construct's matches, then the non-overlapping ones, earliest and longest first."""
+@lru_cache(maxsize=4096)
+def _candidates(text: str) -> tuple[_Hit, ...]:
+    """Every construct's matches, then the non-overlapping ones, earliest and longest first.
+
+    Once per distinct text: a run reads each claim's text and quote from several places
+    (grounding, quantities, scoring), about four times each on the seeds."""
     hits: list[_Hit] = []
     for kind, rx in (("range", _BETWEEN), ("range", _RANGE), ("vague", _VAGUE),
                      ("fraction", _FRACTION), ("single", _SINGLE)):  # fmt: skip
@@ -272,7 +277,7 @@ def _candidates(text: str) -> list[_Hit]:
         if h.start >= end:
             chosen.append(h)
             end = h.end
-    return chosen
+    return tuple(chosen)
 
 
 def _year_like(number: str) -> bool:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from verifier.resources import data_yaml
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
 #: A word: letters, with one inner apostrophe ("Russia's", "don’t"); no digits.
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -74,15 +74,23 @@ def content_stems(text: str, extra_stop: Iterable[str] = (), min_len: int = 1) -
     )
 
 
-def mentions_word(word: str, text: str, text_stems: frozenset[str] | None = None) -> bool:
+def mentions_word(
+    word: str,
+    text: str,
+    text_stems: frozenset[str] | Callable[[], frozenset[str]] | None = None,
+) -> bool:
     """True if `text` has `word`: a word with the same stem, or the word written at a word start.
 
     The second case finds a name glued to the next word by a typo ("Mediazonadocumented").
+    It is also the cheap one, so it is tried first: stemming a whole article (`text_stems`,
+    given as a function to defer it) is needed only for a word not written as such.
     """
-    stems = text_stems if text_stems is not None else frozenset(stem(w) for w in words(text))
-    if stem(word) in stems:
+    if re.search(rf"(?<!\w){re.escape(word)}", text, re.IGNORECASE) is not None:
         return True
-    return re.search(rf"(?<!\w){re.escape(word)}", text, re.IGNORECASE) is not None
+    if callable(text_stems):
+        text_stems = text_stems()
+    stems = text_stems if text_stems is not None else frozenset(stem(w) for w in words(text))
+    return stem(word) in stems
 
 
 #: Marks of machine text, not prose: braces or brackets, a camelCase key ("maxLength"), a
