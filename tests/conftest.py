@@ -121,10 +121,11 @@ def write_docs(folder: Path, n: int, prefix: str = "doc") -> list[Path]:
     return paths
 
 
-_ARTICLE = re.compile(r"---\n(.*?)\n---", re.S)
+_ARTICLE = re.compile(r"<article>((?:(?!<article>).)*?)</article>", re.S)
 
 
 def article_of(body: dict[str, Any]) -> str:
+    """The article inside the prompt's data tags (the system message names the tag too)."""
     m = _ARTICLE.search(user_text(body))
     return m.group(1) if m else ""
 
