@@ -9,8 +9,9 @@ at once. `extract seeds/` and `brief seeds/` run as real cold subprocesses
 counts the requests. The floor is a plain sequential OpenAI-SDK loop (a cold subprocess,
 imports included) sending the very request bodies the c=1 run sent.
 
-The server's answers are schema-valid and grounded (each chunk's first sentence, quoted),
-so no request is a re-ask and every configuration sends the same requests.
+The server's answers are schema-valid and grounded (each chunk's first sentence, quoted, in
+a claim worded apart from its quote, so every claim goes to the judge), so no request is a
+re-ask and every configuration sends the same requests.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from wireservers import WireServer
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = "openai-compatible/bench"
-_ARTICLE = re.compile(r"---\n(.*?)\n---", re.S)
+_ARTICLE = re.compile(r"<article>(.*?)</article>", re.S)  # the prompt tags document text
 _IDS = re.compile(r"\[([^\]\s]+:c\d+)\]")
 
 
@@ -50,7 +51,9 @@ def answer(body: dict[str, Any], n: int) -> dict[str, Any]:
         if not lines:
             return {"claims": []}
         sentence = lines[0].split(". ")[0].rstrip(".") + "."
-        return {"claims": [{"text": sentence, "quote": sentence, "claim_type": "other",
+        # Worded apart from its quote, as a model's claim usually is: every claim is judged.
+        text = f"The article reports: {sentence}"
+        return {"claims": [{"text": text, "quote": sentence, "claim_type": "other",
                             "attributed_to": "the article", "certainty": "asserted"}]}  # fmt: skip
     if name == "JudgeVerdict":
         return {"label": "supported", "evidence": "", "rationale": "the passage says so"}
