@@ -117,16 +117,23 @@ def extract(
     strategy: ExtractionStrategy | str | None = None,
     concurrency: int | None = None,
     on_done: Callable[[Document], Any] | None = None,
+    on_result: Callable[[DocumentClaims], Any] | None = None,
 ) -> ExtractionResult:
     """Typed, grounded claims from each document with an extraction strategy.
 
     `strategy` is a registered name (`verifier strategies`), an `ExtractionStrategy`, or None
     for the default. A document that fails is recorded in the result, never dropped.
+    `on_result` gets each document's claims as soon as they are ready (from a worker thread).
     """
     from verifier.pipeline.extraction import extract as _extract
 
     return _extract(
-        gateway, list(documents), concurrency=concurrency, on_done=on_done, strategy=strategy
+        gateway,
+        list(documents),
+        concurrency=concurrency,
+        on_done=on_done,
+        strategy=strategy,
+        on_result=on_result,
     )
 
 
@@ -212,39 +219,103 @@ def run_brief(
     vocabulary: Sequence[str] | None = None,
     brief_strategy: str | None = None,
 ) -> Brief:
-    """The brief pipeline: extract (unless `claims` are given), verify, group, write, check."""
-    from verifier.briefing import get_brief_strategy
+    """The brief pipeline: extract (unless `claims` are given), verify, group, write, check.
+
+    The stages overlap wherever the data allows, so up to `concurrency` requests stay in
+    flight from the first call to the last (`pipeline/handover.py`): a document's claims
+    are judged as soon as it is extracted, and a strategy's drafts that need claims only
+    (`abstractive`'s perspectives and overview) start as soon as their documents are
+    extracted. The brief, and every request, are those of the stages run one by one.
+    """
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from verifier.briefing import DraftingStrategy, get_brief_strategy
+    from verifier.pipeline.brief import claims_in
+    from verifier.pipeline.handover import Handover, StageBar
+    from verifier.pipeline.verification import PROMPT as JUDGE_PROMPT
+    from verifier.pipeline.verification import check_known_documents, verify_claim
 
     progress = progress or _silent
     docs = list(documents)
     writer = get_brief_strategy(brief_strategy, gateway.model)
+    if concurrency:
+        gateway.concurrency = concurrency  # before any call: it replaces the throttle
     extraction_strategy = None
     # Numbered from the stages that run, so the last bar shown is the last step (n/n).
     stages = ["extracting claims"] if claims is None else []
     stages += ["verifying claims", "writing and checking the brief"]
     step = {name: f"{i}/{len(stages)} {name}" for i, name in enumerate(stages, 1)}
-    if claims is None:
-        with progress(step["extracting claims"], len(docs)) as advance:
-            extraction = extract(docs, gateway, strategy, concurrency, advance)
-        s = extraction.summary
-        if s.documents and s.failed_documents == s.documents:  # nothing left to brief: stop
-            from verifier.errors import ModelCallError
-
-            first = next(d.error for d in extraction.documents if d.error)
-            raise ModelCallError(
-                f"all {s.documents} documents failed extraction, nothing to brief; first: {first}"
-            )
-        claims, extraction_strategy = extraction.all_claims(), extraction.strategy
-    all_claims = _claim_list(claims)
     by_id = _documents_by_id(docs)
-    from verifier.pipeline.verification import verify_claims
+    judged, written = StageBar(), StageBar()
+    # Judge calls wait on the gateway's throttle, which bounds the requests in flight; the
+    # drafts have a thread of their own, so they never queue behind the judge calls.
+    pool = ThreadPoolExecutor(max_workers=gateway.concurrency, thread_name_prefix="judge")
+    drafter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="draft")
+    pending: dict[str, list[Future[Verdict]]] = {}
 
-    with progress(step["verifying claims"], len(all_claims)) as advance:
-        verdicts = verify_claims(all_claims, by_id, gateway, on_done=advance)
-    groups = group(all_claims, by_id, vocabulary)
-    with progress(step["writing and checking the brief"], writer.stage_count(docs)) as advance:
-        brief = writer.write(gateway, docs, all_claims, verdicts, groups, on_done=advance)
-    brief.calls = list(gateway.records)
+    def judge_all(result: DocumentClaims) -> None:
+        pending[result.doc_id] = [
+            pool.submit(verify_claim, c, by_id, gateway, judged) for c in result.claims
+        ]
+
+    handover = Handover([d.id for d in docs], judge_all)
+    drafting = isinstance(writer, DraftingStrategy)
+    drafts: Future[Any] | None = None
+    try:
+        if claims is None:
+            if drafting:
+                drafts = drafter.submit(writer.draft, gateway, docs, handover.claims_of, written)
+            with progress(step["extracting claims"], len(docs)) as advance:
+                extraction = extract(docs, gateway, strategy, None, advance, handover.put)
+            s = extraction.summary
+            if s.documents and s.failed_documents == s.documents:  # nothing left to brief
+                from verifier.errors import ModelCallError
+
+                first = next(d.error for d in extraction.documents if d.error)
+                raise ModelCallError(
+                    f"all {s.documents} documents failed extraction, nothing to brief; "
+                    f"first: {first}"
+                )
+            handover.open()
+            all_claims, extraction_strategy = extraction.all_claims(), extraction.strategy
+            verdicts_due = [f for d in extraction.documents for f in pending[d.doc_id]]
+        else:
+            all_claims = _claim_list(claims)
+            check_known_documents(all_claims, by_id)  # one clear line before any call
+            if drafting:
+                drafts = drafter.submit(writer.draft, gateway, docs, claims_in(all_claims), written)
+            verdicts_due = [
+                pool.submit(verify_claim, c, by_id, gateway, judged) for c in all_claims
+            ]
+        groups = group(all_claims, by_id, vocabulary)  # by code, while the calls are out
+        with judged.shown(progress, step["verifying claims"], len(all_claims)):
+            verdicts = [f.result() for f in verdicts_due]
+        label = step["writing and checking the brief"]
+        with written.shown(progress, label, writer.stage_count(docs)):
+            if drafts is not None:
+                assert isinstance(writer, DraftingStrategy)
+                brief = writer.assemble(
+                    gateway, docs, all_claims, verdicts, groups, drafts.result()
+                )
+            else:
+                brief = writer.write(gateway, docs, all_claims, verdicts, groups, written)
+    except (KeyboardInterrupt, SystemExit):
+        # Ctrl-C or SIGTERM: unwind now, as `parallel_map` does; nothing new is sent.
+        handover.stop()
+        for executor in (pool, drafter):
+            executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    except BaseException:
+        handover.stop()  # drafts waiting for claims end; calls already sent finish (cached)
+        for executor in (pool, drafter):
+            executor.shutdown(wait=True)
+        raise
+    for executor in (pool, drafter):
+        executor.shutdown(wait=True)
+    # Call records in stage order (extraction, judge, writing), each stage's in the order its
+    # calls finished: with one request at a time, the order of the stages run one by one.
+    stage_of = {JUDGE_PROMPT: 1} | {p: 2 for p in writer.prompt_versions()}
+    brief.calls = sorted(gateway.records, key=lambda r: stage_of.get(r.prompt, 0))
     brief.extraction_strategy = extraction_strategy
     return brief
 

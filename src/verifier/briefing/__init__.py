@@ -40,6 +40,35 @@ class BriefStrategy(Protocol):
     ) -> Brief: ...
 
 
+@runtime_checkable
+class DraftingStrategy(BriefStrategy, Protocol):
+    """A brief strategy whose model calls need claims only (not verdicts or groups).
+
+    The brief pipeline runs `draft` while documents are extracted and claims judged:
+    `claims_of(doc_ids)` waits until those documents (None: all) are extracted and gives
+    their claims, in order. `assemble` runs once verdicts and groups are in; `write` is
+    the two in turn.
+    """
+
+    def draft(
+        self,
+        gateway: Gateway,
+        documents: list[Document],
+        claims_of: Callable[[list[str] | None], list[Claim]],
+        on_done: Callable[[], Any] | None = None,
+    ) -> Any: ...
+
+    def assemble(
+        self,
+        gateway: Gateway,
+        documents: list[Document],
+        claims: list[Claim],
+        verdicts: list[Verdict],
+        groups: list[ClaimGroup],
+        drafts: Any,
+    ) -> Brief: ...
+
+
 BRIEF_STRATEGIES: Registry[BriefStrategy] = Registry(
     "brief strategy",
     "verifier.brief_strategies",

@@ -28,6 +28,28 @@ class Abstractive:
     def stage_count(self, documents: list[Document]) -> int:
         return abstractive.brief_stage_count(documents)
 
+    def draft(
+        self,
+        gateway: Gateway,
+        documents: list[Document],
+        claims_of: Callable[[list[str] | None], list[Claim]],
+        on_done: Callable[[], Any] | None = None,
+    ) -> abstractive.Drafts:
+        """Overview and perspective calls: they read claims only, so they run during judging."""
+        return abstractive.draft_brief(gateway, documents, claims_of, on_done)
+
+    def assemble(
+        self,
+        gateway: Gateway,
+        documents: list[Document],
+        claims: list[Claim],
+        verdicts: list[Verdict],
+        groups: list[ClaimGroup],
+        drafts: abstractive.Drafts,
+    ) -> Brief:
+        brief = abstractive.assemble_brief(gateway, documents, claims, verdicts, groups, drafts)
+        return brief.model_copy(update={"brief_strategy": self.name})
+
     def write(
         self,
         gateway: Gateway,
@@ -37,8 +59,8 @@ class Abstractive:
         groups: list[ClaimGroup],
         on_done: Callable[[], Any] | None = None,
     ) -> Brief:
-        brief = abstractive.write_brief(gateway, documents, claims, verdicts, groups, on_done)
-        return brief.model_copy(update={"brief_strategy": self.name})
+        drafts = self.draft(gateway, documents, abstractive.claims_in(claims), on_done)
+        return self.assemble(gateway, documents, claims, verdicts, groups, drafts)
 
 
 BRIEF_STRATEGIES.register(Abstractive())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
@@ -252,34 +253,64 @@ def _draft(
         return None
 
 
-def write_brief(
+@dataclass
+class Drafts:
+    """What the model wrote for the brief: the overview (headline) and one part per
+    perspective, in document order; None where the model failed (the call record says why)."""
+
+    overview: OverviewDraft | None
+    perspectives: list[tuple[str, PerspectiveDraft | None]]
+
+
+def _perspective_of(documents: list[Document]) -> dict[str, str]:
+    return {d.id: d.perspective or d.outlet or d.id for d in documents}
+
+
+ClaimsOf = Callable[[list[str] | None], list[Claim]]
+
+
+def claims_in(claims: list[Claim]) -> ClaimsOf:
+    """`claims_of` over claims at hand: the given documents' (None: all), in list order."""
+
+    def claims_of(doc_ids: list[str] | None) -> list[Claim]:
+        if doc_ids is None:
+            return list(claims)
+        wanted = set(doc_ids)
+        return [c for c in claims if c.doc_id in wanted]
+
+    return claims_of
+
+
+def draft_brief(
     gateway: Gateway,
     documents: list[Document],
-    claims: list[Claim],
-    verdicts: list[Verdict],
-    groups: list[ClaimGroup],
+    claims_of: ClaimsOf,
     on_done: Callable[[], Any] | None = None,
-) -> Brief:
-    """The model writes headline, overview and one section per perspective; code writes the rest."""
-    verdict_of = {v.claim_id: v for v in verdicts}
-    perspective_of = {d.id: d.perspective or d.outlet or d.id for d in documents}
-    ids = {c.id for c in claims}
+) -> Drafts:
+    """The model's parts: headline and overview, and one summary per perspective.
+
+    They need claims only, not verdicts or groups: `claims_of(doc_ids)` gives those of the
+    given documents, None: all (the brief pipeline's waits until they are extracted), so a
+    perspective is drafted as soon as its documents are, while claims are being judged.
+    """
+    perspective_of = _perspective_of(documents)
     perspectives = list(dict.fromkeys(perspective_of[d.id] for d in documents))
 
     def write(part: str | None) -> Any:
         """The overview (part None) or one perspective's section; all run together."""
         if part is None:
+            claims = claims_of(None)
             drafted: Any = _draft(
                 gateway,
                 OverviewDraft,
                 OVERVIEW_PROMPT,
                 {"claims": _claim_lines(claims), "n_sources": len(documents)},
                 "brief overview",
-                ids,
+                {c.id for c in claims},
                 900,
             )
         else:
-            own = [c for c in claims if perspective_of.get(c.doc_id) == part]
+            own = claims_of([d.id for d in documents if perspective_of[d.id] == part])
             drafted = None
             if own:
                 drafted = _draft(
@@ -296,7 +327,21 @@ def write_brief(
         return drafted
 
     written = gateway.map(write, [None, *perspectives])
-    overview = written[0] or OverviewDraft.model_construct(
+    return Drafts(written[0], list(zip(perspectives, written[1:], strict=True)))
+
+
+def assemble_brief(
+    gateway: Gateway,
+    documents: list[Document],
+    claims: list[Claim],
+    verdicts: list[Verdict],
+    groups: list[ClaimGroup],
+    drafts: Drafts,
+) -> Brief:
+    """The model's drafts, then the code-built sections, checked sentence by sentence."""
+    verdict_of = {v.claim_id: v for v in verdicts}
+    perspective_of = _perspective_of(documents)
+    overview = drafts.overview or OverviewDraft.model_construct(
         headline="(the model wrote no headline)", sentences=[]
     )
     sections = [
@@ -304,7 +349,7 @@ def write_brief(
             kind=SectionKind.overview, title="Overview", sentences=_sentences(overview.sentences)
         )
     ]
-    for perspective, draft in zip(perspectives, written[1:], strict=True):
+    for perspective, draft in drafts.perspectives:
         sections.append(
             BriefSection(
                 kind=SectionKind.perspective,
@@ -325,6 +370,19 @@ def write_brief(
         groups=groups,
     )
     return check_brief(brief)
+
+
+def write_brief(
+    gateway: Gateway,
+    documents: list[Document],
+    claims: list[Claim],
+    verdicts: list[Verdict],
+    groups: list[ClaimGroup],
+    on_done: Callable[[], Any] | None = None,
+) -> Brief:
+    """The model writes headline, overview and one section per perspective; code writes the rest."""
+    drafts = draft_brief(gateway, documents, claims_in(claims), on_done)
+    return assemble_brief(gateway, documents, claims, verdicts, groups, drafts)
 
 
 def source_refs(documents: list[Document], perspective_of: dict[str, str]) -> list[SourceRef]:

@@ -67,11 +67,14 @@ def extract(
     concurrency: int | None = None,
     on_done: Callable[[Document], Any] | None = None,
     strategy: ExtractionStrategy | str | None = None,
+    on_result: Callable[[DocumentClaims], Any] | None = None,
 ) -> ExtractionResult:
     """Extract every document; a document that fails for good is recorded, not dropped.
 
     Documents, and the calls within each (chunks), run together through `gateway.map`:
-    `concurrency` bounds the model requests in flight, not the documents.
+    `concurrency` bounds the model requests in flight, not the documents. `on_result` gets
+    each document's claims as soon as they are ready, so a caller (the brief) can start the
+    next stage on them while other documents are still being extracted.
     """
     from verifier.models.gateway import parallel_map
     from verifier.strategies import get_strategy
@@ -89,12 +92,15 @@ def extract(
 
     def one(doc: Document) -> DocumentClaims:
         try:
-            return strat.extract_document(gateway if strat.needs_model else None, doc)
+            result = strat.extract_document(gateway if strat.needs_model else None, doc)
         except (ModelCallError, ModelOutputError) as e:
-            return DocumentClaims(doc_id=doc.id, model=model, error=str(e))
+            result = DocumentClaims(doc_id=doc.id, model=model, error=str(e))
         finally:
             if on_done:
                 on_done(doc)
+        if on_result:
+            on_result(result)
+        return result
 
     if gateway is not None and strat.needs_model:
         if concurrency:

@@ -139,6 +139,37 @@ def verbatim(claim: Claim, det: Verdict) -> bool:
     return det.label == VerdictLabel.supported and normalise(claim.text) == normalise(claim.quote)
 
 
+def check_known_documents(claims: list[Claim], documents: dict[str, Document]) -> None:
+    """Every claim's document must be given: checked before any model call is sent."""
+    for claim in claims:
+        if claim.doc_id not in documents:
+            known = ", ".join(sorted(documents)) or "none"
+            raise InputError(
+                f"claim {claim.id}: document {claim.doc_id!r} not given (documents: {known})"
+            )
+
+
+def verify_claim(
+    claim: Claim,
+    documents: dict[str, Document],
+    gateway: Gateway | None = None,
+    on_done: Callable[[Claim], Any] | None = None,
+) -> Verdict:
+    """One claim's verdict: the deterministic checks, then the judge unless it is verbatim.
+
+    A unit of its own so the brief can judge a document's claims as soon as that document
+    is extracted, while other documents are still in flight.
+    """
+    doc = documents[claim.doc_id]
+    det, grounded = deterministic_verdict(claim, doc)
+    verdict = det
+    if gateway is not None and not verbatim(grounded, det):
+        verdict = judge(gateway, claim, doc, det, grounded)
+    if on_done:
+        on_done(claim)
+    return verdict
+
+
 def verify_claims(
     claims: list[Claim],
     documents: dict[str, Document],
@@ -150,22 +181,10 @@ def verify_claims(
     Judge calls run together through `gateway.map` (up to its concurrency); a judge call
     that fails leaves the deterministic verdict, with the failure in its rationale.
     """
-    for claim in claims:
-        if claim.doc_id not in documents:
-            known = ", ".join(sorted(documents)) or "none"
-            raise InputError(
-                f"claim {claim.id}: document {claim.doc_id!r} not given (documents: {known})"
-            )
+    check_known_documents(claims, documents)
 
     def one(claim: Claim) -> Verdict:
-        doc = documents[claim.doc_id]
-        det, grounded = deterministic_verdict(claim, doc)
-        verdict = det
-        if gateway is not None and not verbatim(grounded, det):
-            verdict = judge(gateway, claim, doc, det, grounded)
-        if on_done:
-            on_done(claim)
-        return verdict
+        return verify_claim(claim, documents, gateway, on_done)
 
     if gateway is None:
         return [one(c) for c in claims]
