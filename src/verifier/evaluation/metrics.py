@@ -615,69 +615,27 @@ def score(
         p_doc = pred.get(doc_id)
         p_claims = list(p_doc.claims) if p_doc else []
         text = _doc_text(documents, doc_id)
-        status = "scored"
-        if p_doc is None:
-            status = "missing_prediction"
-        elif p_doc.error:
-            status = "extraction_failed"
-        if text is None:
-            warnings.append(f"{doc_id}: no document text given; grounding not scored")
-        for who, claims in (("gold", g_claims), ("predicted", p_claims)):
-            dup = sorted(i for i, k in Counter(c.id for c in claims).items() if k > 1)
-            if dup:
-                warnings.append(f"{doc_id}: duplicate {who} claim ids {dup}")
-        for g in g_claims:
-            if g.id in gold_doc and gold_doc[g.id] != doc_id:
-                warnings.append(f"gold claim id {g.id} is used in {gold_doc[g.id]} and {doc_id}")
-            gold_doc.setdefault(g.id, doc_id)
-
+        warnings.extend(_input_warnings(doc_id, text, g_claims, p_claims, gold_doc))
         outlet = _doc_outlet(documents, doc_id)
-        pairs, spans = _alignments(p_claims, g_claims, text, matcher, outlet)
-        doc = DocumentAlignment(doc_id, text, outlet, p_claims, g_claims, pairs, spans)
-        for m in doc_metrics:
-            if m.pair_check is not None:
-                doc.pair_checks[m.name] = [m.pair_check(p, doc) for p in m.pairs_of(doc)]
-            if m.claim_check is not None:
-                doc.claim_checks[m.name] = [m.claim_check(c, doc) for c in p_claims]
+        doc = _align_document(doc_id, text, outlet, p_claims, g_claims, matcher, doc_metrics)
         aligned.append(doc)
         per_document[doc_id] = _per_document(doc, doc_metrics)
         items.extend(_items(doc, doc_metrics))
-        for pair in pairs:
+        for pair in doc.pairs:
             pred_to_gold[(doc_id, pair.pred.id)] = pair.gold.id
-        items.append(
-            {
-                "kind": "document",
-                "doc_id": doc_id,
-                "status": status,
-                "error": p_doc.error if p_doc else None,
-            }
-        )
+        items.append(_document_item(doc_id, p_doc))
     for doc_id in unscored:
         items.append({"kind": "document", "doc_id": doc_id, "status": "not_in_gold", "error": None})
 
-    def per_doc(draws: np.ndarray) -> np.ndarray:
-        return draws
-
-    ratios: dict[str, _Ratio | None] = {}
-    for m in doc_metrics:
-        counts = np.array([m.per_document(d) for d in aligned], dtype=float).reshape(-1, 2)
-        alt = None
-        if m.zero_when is not None:
-            alt = np.array([m.zero_when(d) for d in aligned], dtype=float)
-        ratios[m.name] = _Ratio(counts[:, 0], counts[:, 1], per_doc, alt=alt)
+    ratios = _document_ratios(aligned, doc_metrics)
     group_ratios, group_warnings = _group_ratios(
         pred_groups, gold_groups, pred_to_gold, gold_doc, index, set(gold) | set(pred)
     )
     ratios.update(group_ratios)
     warnings.extend(group_warnings)
 
-    rng = np.random.default_rng(seed)
     n_docs = len(doc_ids)
-    draws = (
-        rng.multinomial(n_docs, np.full(n_docs, 1 / n_docs), size=resamples).astype(float)
-        if n_docs > 1 and resamples > 0
-        else np.zeros((0, n_docs))
-    )
+    draws = _draws(n_docs, resamples, seed)
     metrics = {
         m.name: _metric(ratios.get(m.name), n_docs, draws, confidence, m, resamples)
         for m in definitions
@@ -688,19 +646,116 @@ def score(
         items=items,
         unscored_documents=unscored,
         warnings=warnings,
-        settings={
-            "matcher": matcher.name,
-            "match_threshold": matcher.threshold,
-            "detection_threshold": DETECTION_THRESHOLD,
-            "attribution_token_similarity": TOKEN_SIMILARITY,
-            "group_match_threshold": GROUP_MATCH_THRESHOLD,
-            "bootstrap_resamples": resamples,
-            "bootstrap_seed": seed,
-            "confidence": confidence,
-            "documents": n_docs,
-            "distinct_resamples": distinct_resamples(n_docs),
-        },
+        settings=_score_settings(matcher, resamples, seed, confidence, n_docs),
     )
+
+
+def _input_warnings(
+    doc_id: str,
+    text: str | None,
+    g_claims: Sequence[Claim],
+    p_claims: Sequence[Claim],
+    gold_doc: dict[str, str],
+) -> list[str]:
+    """What in one document's input makes its scores less than they seem: no text (grounding
+    not scored), duplicate claim ids, a gold id already used by another document. Records
+    each gold id's document in `gold_doc` (the first one wins)."""
+    warnings: list[str] = []
+    if text is None:
+        warnings.append(f"{doc_id}: no document text given; grounding not scored")
+    for who, claims in (("gold", g_claims), ("predicted", p_claims)):
+        dup = sorted(i for i, k in Counter(c.id for c in claims).items() if k > 1)
+        if dup:
+            warnings.append(f"{doc_id}: duplicate {who} claim ids {dup}")
+    for g in g_claims:
+        if g.id in gold_doc and gold_doc[g.id] != doc_id:
+            warnings.append(f"gold claim id {g.id} is used in {gold_doc[g.id]} and {doc_id}")
+        gold_doc.setdefault(g.id, doc_id)
+    return warnings
+
+
+def _align_document(
+    doc_id: str,
+    text: str | None,
+    outlet: str | None,
+    p_claims: list[Claim],
+    g_claims: list[Claim],
+    matcher: Matcher,
+    doc_metrics: Sequence[Metric],
+) -> DocumentAlignment:
+    """One document's predictions aligned to its gold, with every document metric's checks
+    run once on its pairs and claims (per-document values, items and ratios all read them)."""
+    pairs, spans = _alignments(p_claims, g_claims, text, matcher, outlet)
+    doc = DocumentAlignment(doc_id, text, outlet, p_claims, g_claims, pairs, spans)
+    for m in doc_metrics:
+        if m.pair_check is not None:
+            doc.pair_checks[m.name] = [m.pair_check(p, doc) for p in m.pairs_of(doc)]
+        if m.claim_check is not None:
+            doc.claim_checks[m.name] = [m.claim_check(c, doc) for c in p_claims]
+    return doc
+
+
+def _document_item(doc_id: str, p_doc: DocumentClaims | None) -> dict[str, Any]:
+    """A gold document's row in the report: scored, missing its prediction, or failed."""
+    status = "scored"
+    if p_doc is None:
+        status = "missing_prediction"
+    elif p_doc.error:
+        status = "extraction_failed"
+    return {
+        "kind": "document",
+        "doc_id": doc_id,
+        "status": status,
+        "error": p_doc.error if p_doc else None,
+    }
+
+
+def _per_doc(draws: np.ndarray) -> np.ndarray:
+    """Document-scoped units weigh as often as their document is drawn."""
+    return draws
+
+
+def _document_ratios(
+    aligned: Sequence[DocumentAlignment], doc_metrics: Sequence[Metric]
+) -> dict[str, _Ratio | None]:
+    """Each document metric as a ratio over documents (counts summed, not values averaged)."""
+    ratios: dict[str, _Ratio | None] = {}
+    for m in doc_metrics:
+        counts = np.array([m.per_document(d) for d in aligned], dtype=float).reshape(-1, 2)
+        alt = None
+        if m.zero_when is not None:
+            alt = np.array([m.zero_when(d) for d in aligned], dtype=float)
+        ratios[m.name] = _Ratio(counts[:, 0], counts[:, 1], _per_doc, alt=alt)
+    return ratios
+
+
+def _draws(n_docs: int, resamples: int, seed: int) -> np.ndarray:
+    """Bootstrap draw counts (resamples × documents), seeded so intervals are reproducible;
+    none when one document (or no resampling) leaves nothing to resample."""
+    rng = np.random.default_rng(seed)
+    return (
+        rng.multinomial(n_docs, np.full(n_docs, 1 / n_docs), size=resamples).astype(float)
+        if n_docs > 1 and resamples > 0
+        else np.zeros((0, n_docs))
+    )
+
+
+def _score_settings(
+    matcher: Matcher, resamples: int, seed: int, confidence: float, n_docs: int
+) -> dict[str, Any]:
+    """Every threshold and bootstrap parameter the scores depend on, for the run record."""
+    return {
+        "matcher": matcher.name,
+        "match_threshold": matcher.threshold,
+        "detection_threshold": DETECTION_THRESHOLD,
+        "attribution_token_similarity": TOKEN_SIMILARITY,
+        "group_match_threshold": GROUP_MATCH_THRESHOLD,
+        "bootstrap_resamples": resamples,
+        "bootstrap_seed": seed,
+        "confidence": confidence,
+        "documents": n_docs,
+        "distinct_resamples": distinct_resamples(n_docs),
+    }
 
 
 def _items(doc: DocumentAlignment, definitions: Sequence[Metric]) -> list[dict[str, Any]]:
@@ -761,17 +816,36 @@ def _group_ratios(
     Predicted group members that were not aligned to a gold claim are dropped (their error
     is already in claim recall/precision); so are members of documents without gold.
     """
-    none: dict[str, _Ratio | None] = {
-        k: None
-        for k in (
-            "group_pair_precision",
-            "group_pair_recall",
-            "group_pair_f1",
-            "group_label_accuracy",
-        )
-    }
     if pred_groups is None or gold_groups is None:
-        return none, []
+        return dict.fromkeys(_GROUP_METRICS), []
+    pred_sets, gold_sets, warnings = _member_sets(
+        pred_groups, gold_groups, pred_to_gold, gold_doc, known_docs
+    )
+    out = _pair_ratios(pred_sets, gold_sets, gold_doc, index)
+    out["group_label_accuracy"] = _label_ratio(pred_sets, gold_sets, gold_doc, index)
+    return out, warnings
+
+
+_GROUP_METRICS = (
+    "group_pair_precision",
+    "group_pair_recall",
+    "group_pair_f1",
+    "group_label_accuracy",
+)
+#: a group as the set of gold claim ids of its members, with the group itself (for its label)
+_GroupSet = tuple[frozenset[str], Any]
+
+
+def _member_sets(
+    pred_groups: Sequence[ClaimGroup],
+    gold_groups: GoldGroups,
+    pred_to_gold: Mapping[tuple[str, str], str],
+    gold_doc: Mapping[str, str],
+    known_docs: set[str],
+) -> tuple[list[_GroupSet], list[_GroupSet], list[str]]:
+    """Predicted and gold groups as sets of gold claim ids, in a canonical order (member
+    ids, then label), so that matching, ties included, never depends on the order of groups
+    in a file or of claims in a group. Gold ids that no gold claim has are warned about."""
     warnings: list[str] = []
     # predicted ids are looked up by (doc, id), or by id alone when that is unambiguous
     by_id: dict[str, set[str]] = {}
@@ -784,12 +858,12 @@ def _group_ratios(
         ids = by_id.get(claim_id, set())  # member's doc id unknown: trust a unique claim id
         return next(iter(ids)) if len(ids) == 1 else None
 
-    pred_sets: list[tuple[frozenset[str], ClaimGroup]] = []
+    pred_sets: list[_GroupSet] = []
     for g in pred_groups:
         ids = frozenset(x for m in g.members if (x := to_gold(m.doc_id, m.claim_id)) is not None)
         if ids:
             pred_sets.append((ids, g))
-    gold_sets: list[tuple[frozenset[str], Any]] = []
+    gold_sets: list[_GroupSet] = []
     for gg in gold_groups.groups:
         unknown = [i for i in gg.claim_ids if i not in gold_doc]
         if unknown:
@@ -797,20 +871,29 @@ def _group_ratios(
         ids = frozenset(i for i in gg.claim_ids if i in gold_doc)
         if ids:
             gold_sets.append((ids, gg))
-
-    def pairs_of(sets: Iterable[frozenset[str]]) -> set[tuple[str, str]]:
-        out: set[tuple[str, str]] = set()
-        for s in sets:
-            members = sorted(s)
-            out.update((a, b) for k, a in enumerate(members) for b in members[k + 1 :])
-        return out
-
-    # A canonical order (member ids, then label), so that matching, ties included, never
-    # depends on the order of groups in a file or of claims in a group.
     pred_sets.sort(key=lambda x: (sorted(x[0]), x[1].label.value))
     gold_sets.sort(key=lambda x: (sorted(x[0]), x[1].label.value))
-    gold_pairs = pairs_of(s for s, _ in gold_sets)
-    pred_pairs = pairs_of(s for s, _ in pred_sets)
+    return pred_sets, gold_sets, warnings
+
+
+def _pairs_of(sets: Iterable[frozenset[str]]) -> set[tuple[str, str]]:
+    """Every unordered pair of claims that share a group (sorted within the pair)."""
+    out: set[tuple[str, str]] = set()
+    for s in sets:
+        members = sorted(s)
+        out.update((a, b) for k, a in enumerate(members) for b in members[k + 1 :])
+    return out
+
+
+def _pair_ratios(
+    pred_sets: Sequence[_GroupSet],
+    gold_sets: Sequence[_GroupSet],
+    gold_doc: Mapping[str, str],
+    index: Mapping[str, int],
+) -> dict[str, _Ratio | None]:
+    """Pair precision, recall and F1 over claim pairs put in one group by gold or prediction."""
+    gold_pairs = _pairs_of(s for s, _ in gold_sets)
+    pred_pairs = _pairs_of(s for s, _ in pred_sets)
     units = sorted(gold_pairs | pred_pairs)
     da = np.array([index[gold_doc[a]] for a, _ in units], dtype=int)
     db = np.array([index[gold_doc[b]] for _, b in units], dtype=int)
@@ -822,13 +905,21 @@ def _group_ratios(
     in_gold = np.array([u in gold_pairs for u in units], dtype=float)
     in_pred = np.array([u in pred_pairs for u in units], dtype=float)
     both = in_gold * in_pred
-    out: dict[str, _Ratio | None] = {
+    return {
         "group_pair_precision": _Ratio(both, in_pred, pair_weights, alt=in_gold),
         "group_pair_recall": _Ratio(both, in_gold, pair_weights),
         "group_pair_f1": _Ratio(2 * both, in_pred + in_gold, pair_weights),
     }
 
-    # group labels: predicted groups matched one-to-one to gold groups by Jaccard of gold ids
+
+def _label_ratio(
+    pred_sets: Sequence[_GroupSet],
+    gold_sets: Sequence[_GroupSet],
+    gold_doc: Mapping[str, str],
+    index: Mapping[str, int],
+) -> _Ratio:
+    """Group-label accuracy: predicted groups matched one-to-one to gold groups by Jaccard of
+    gold ids (at least GROUP_MATCH_THRESHOLD), each match right when the labels agree."""
     matched: list[tuple[float, list[int]]] = []
     if pred_sets and gold_sets:
         jac = np.array([[len(p & g) / len(p | g) for g, _ in gold_sets] for p, _ in pred_sets])
@@ -846,7 +937,4 @@ def _group_ratios(
             return np.zeros((draws.shape[0], 0))
         return np.stack([draws[:, m].mean(axis=1) for m in members], axis=1)
 
-    out["group_label_accuracy"] = _Ratio(
-        np.array([ok for ok, _ in matched]), np.ones(len(matched)), group_weights
-    )
-    return out, warnings
+    return _Ratio(np.array([ok for ok, _ in matched]), np.ones(len(matched)), group_weights)
