@@ -9,6 +9,7 @@ Predicted claims are scored against hand-written gold claims of the same shape. 
    with a 95 % percentile-bootstrap interval from resampling documents.
 
 Metric definitions are in `docs/METRICS.md`; the constants below are the thresholds it cites.
+Ratios and intervals are in `bootstrap.py`, the scores of predicted groups in `group_scores.py`.
 The matcher is pluggable (`Matcher`) so an embedding or LLM-judge matcher can replace the
 default, which is deterministic and needs no model.
 """
@@ -28,6 +29,14 @@ from pydantic import BaseModel, Field
 
 from verifier.evaluation.assignment import linear_sum_assignment
 from verifier.evaluation.attribution import TOKEN_SIMILARITY, equivalent
+from verifier.evaluation.bootstrap import (
+    Ratio,
+    distinct_resamples,
+    metric_value,
+    per_doc,
+    resample_draws,
+)
+from verifier.evaluation.group_scores import group_ratios
 from verifier.metrics import DocumentAlignment, Metric, ordered
 from verifier.schemas import (
     Claim,
@@ -478,74 +487,6 @@ class ScoreReport(BaseModel):
     settings: dict[str, Any] = Field(default_factory=dict)
 
 
-@dataclass
-class _Ratio:
-    """A metric as Σ w·num / Σ w·den over units (documents, claim pairs or groups).
-
-    `weights` maps a (resamples × documents) matrix of document draw counts to unit weights,
-    so one definition gives both the point estimate (all counts 1) and the bootstrap. When the
-    denominator is 0 the value is 0.0 if Σ w·alt > 0 (e.g. no predictions but gold exists),
-    else undefined.
-    """
-
-    num: np.ndarray
-    den: np.ndarray
-    weights: Callable[[np.ndarray], np.ndarray]
-    alt: np.ndarray | None = None
-
-    def values(self, draws: np.ndarray) -> np.ndarray:
-        w = self.weights(draws)
-        num, den = w @ self.num, w @ self.den
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
-        if self.alt is not None:
-            out = np.where((den == 0) & (w @ self.alt > 0), 0.0, out)
-        return out
-
-
-def distinct_resamples(n_docs: int) -> int:
-    """How many different bootstrap samples `n_docs` documents allow: C(2n − 1, n)."""
-    return math.comb(2 * n_docs - 1, n_docs) if n_docs > 0 else 0
-
-
-def _interval_note(n_docs: int, resamples: int) -> str | None:
-    if n_docs < 2:
-        return f"{n_docs} document: no interval (resampling needs two or more documents)"
-    distinct = distinct_resamples(n_docs)
-    if distinct < resamples:
-        return f"{n_docs} documents allow only {distinct} distinct resamples: a coarse interval"
-    return None
-
-
-def _metric(
-    ratio: _Ratio | None,
-    n_docs: int,
-    draws: np.ndarray,
-    confidence: float,
-    definition: Metric,
-    resamples: int,
-) -> MetricValue:
-    base = {"unit": definition.unit, "documents": n_docs}
-    if ratio is None or n_docs == 0:
-        return MetricValue(value=None, n=0, **base)
-    n = int(ratio.den.sum())
-    point = float(ratio.values(np.ones((1, n_docs)))[0])
-    if math.isnan(point):
-        return MetricValue(value=None, n=n, **base)
-    note = _interval_note(n_docs, resamples)
-    if n_docs < 2 or draws.shape[0] == 0:
-        return MetricValue(value=point, n=n, interval_note=note, **base)
-    boot = ratio.values(draws)
-    boot = boot[~np.isnan(boot)]
-    if boot.size == 0:
-        return MetricValue(value=point, n=n, interval_note=note, **base)
-    tail = (1 - confidence) / 2 * 100
-    lo, hi = np.percentile(boot, [tail, 100 - tail])
-    return MetricValue(
-        value=point, ci_low=float(lo), ci_high=float(hi), n=n, interval_note=note, **base
-    )
-
-
 def _doc_text(documents: Mapping[str, str | Document], doc_id: str) -> str | None:
     d = documents.get(doc_id)
     if d is None:
@@ -628,16 +569,22 @@ def score(
         items.append({"kind": "document", "doc_id": doc_id, "status": "not_in_gold", "error": None})
 
     ratios = _document_ratios(aligned, doc_metrics)
-    group_ratios, group_warnings = _group_ratios(
-        pred_groups, gold_groups, pred_to_gold, gold_doc, index, set(gold) | set(pred)
+    by_group, group_warnings = group_ratios(
+        pred_groups,
+        gold_groups,
+        pred_to_gold,
+        gold_doc,
+        index,
+        set(gold) | set(pred),
+        GROUP_MATCH_THRESHOLD,
     )
-    ratios.update(group_ratios)
+    ratios.update(by_group)
     warnings.extend(group_warnings)
 
     n_docs = len(doc_ids)
-    draws = _draws(n_docs, resamples, seed)
+    draws = resample_draws(n_docs, resamples, seed)
     metrics = {
-        m.name: _metric(ratios.get(m.name), n_docs, draws, confidence, m, resamples)
+        m.name: metric_value(ratios.get(m.name), n_docs, draws, confidence, m, resamples)
         for m in definitions
     }
     return ScoreReport(
@@ -710,34 +657,18 @@ def _document_item(doc_id: str, p_doc: DocumentClaims | None) -> dict[str, Any]:
     }
 
 
-def _per_doc(draws: np.ndarray) -> np.ndarray:
-    """Document-scoped units weigh as often as their document is drawn."""
-    return draws
-
-
 def _document_ratios(
     aligned: Sequence[DocumentAlignment], doc_metrics: Sequence[Metric]
-) -> dict[str, _Ratio | None]:
+) -> dict[str, Ratio | None]:
     """Each document metric as a ratio over documents (counts summed, not values averaged)."""
-    ratios: dict[str, _Ratio | None] = {}
+    ratios: dict[str, Ratio | None] = {}
     for m in doc_metrics:
         counts = np.array([m.per_document(d) for d in aligned], dtype=float).reshape(-1, 2)
         alt = None
         if m.zero_when is not None:
             alt = np.array([m.zero_when(d) for d in aligned], dtype=float)
-        ratios[m.name] = _Ratio(counts[:, 0], counts[:, 1], _per_doc, alt=alt)
+        ratios[m.name] = Ratio(counts[:, 0], counts[:, 1], per_doc, alt=alt)
     return ratios
-
-
-def _draws(n_docs: int, resamples: int, seed: int) -> np.ndarray:
-    """Bootstrap draw counts (resamples × documents), seeded so intervals are reproducible;
-    none when one document (or no resampling) leaves nothing to resample."""
-    rng = np.random.default_rng(seed)
-    return (
-        rng.multinomial(n_docs, np.full(n_docs, 1 / n_docs), size=resamples).astype(float)
-        if n_docs > 1 and resamples > 0
-        else np.zeros((0, n_docs))
-    )
 
 
 def _score_settings(
@@ -801,140 +732,3 @@ def _items(doc: DocumentAlignment, definitions: Sequence[Metric]) -> list[dict[s
                 item[m.item_key] = round(v, 4) if isinstance(v, float) else v
         rows.append(item)
     return rows
-
-
-def _group_ratios(
-    pred_groups: Sequence[ClaimGroup] | None,
-    gold_groups: GoldGroups | None,
-    pred_to_gold: Mapping[tuple[str, str], str],
-    gold_doc: Mapping[str, str],
-    index: Mapping[str, int],
-    known_docs: set[str],
-) -> tuple[dict[str, _Ratio | None], list[str]]:
-    """Pairwise co-membership and group-label metrics, with predicted ids mapped to gold ids.
-
-    Predicted group members that were not aligned to a gold claim are dropped (their error
-    is already in claim recall/precision); so are members of documents without gold.
-    """
-    if pred_groups is None or gold_groups is None:
-        return dict.fromkeys(_GROUP_METRICS), []
-    pred_sets, gold_sets, warnings = _member_sets(
-        pred_groups, gold_groups, pred_to_gold, gold_doc, known_docs
-    )
-    out = _pair_ratios(pred_sets, gold_sets, gold_doc, index)
-    out["group_label_accuracy"] = _label_ratio(pred_sets, gold_sets, gold_doc, index)
-    return out, warnings
-
-
-_GROUP_METRICS = (
-    "group_pair_precision",
-    "group_pair_recall",
-    "group_pair_f1",
-    "group_label_accuracy",
-)
-#: a group as the set of gold claim ids of its members, with the group itself (for its label)
-_GroupSet = tuple[frozenset[str], Any]
-
-
-def _member_sets(
-    pred_groups: Sequence[ClaimGroup],
-    gold_groups: GoldGroups,
-    pred_to_gold: Mapping[tuple[str, str], str],
-    gold_doc: Mapping[str, str],
-    known_docs: set[str],
-) -> tuple[list[_GroupSet], list[_GroupSet], list[str]]:
-    """Predicted and gold groups as sets of gold claim ids, in a canonical order (member
-    ids, then label), so that matching, ties included, never depends on the order of groups
-    in a file or of claims in a group. Gold ids that no gold claim has are warned about."""
-    warnings: list[str] = []
-    # predicted ids are looked up by (doc, id), or by id alone when that is unambiguous
-    by_id: dict[str, set[str]] = {}
-    for (_, pid), gid in pred_to_gold.items():
-        by_id.setdefault(pid, set()).add(gid)
-
-    def to_gold(doc_id: str, claim_id: str) -> str | None:
-        if doc_id in known_docs:
-            return pred_to_gold.get((doc_id, claim_id))
-        ids = by_id.get(claim_id, set())  # member's doc id unknown: trust a unique claim id
-        return next(iter(ids)) if len(ids) == 1 else None
-
-    pred_sets: list[_GroupSet] = []
-    for g in pred_groups:
-        ids = frozenset(x for m in g.members if (x := to_gold(m.doc_id, m.claim_id)) is not None)
-        if ids:
-            pred_sets.append((ids, g))
-    gold_sets: list[_GroupSet] = []
-    for gg in gold_groups.groups:
-        unknown = [i for i in gg.claim_ids if i not in gold_doc]
-        if unknown:
-            warnings.append(f"gold group {gg.id}: unknown claim ids {unknown} ignored")
-        ids = frozenset(i for i in gg.claim_ids if i in gold_doc)
-        if ids:
-            gold_sets.append((ids, gg))
-    pred_sets.sort(key=lambda x: (sorted(x[0]), x[1].label.value))
-    gold_sets.sort(key=lambda x: (sorted(x[0]), x[1].label.value))
-    return pred_sets, gold_sets, warnings
-
-
-def _pairs_of(sets: Iterable[frozenset[str]]) -> set[tuple[str, str]]:
-    """Every unordered pair of claims that share a group (sorted within the pair)."""
-    out: set[tuple[str, str]] = set()
-    for s in sets:
-        members = sorted(s)
-        out.update((a, b) for k, a in enumerate(members) for b in members[k + 1 :])
-    return out
-
-
-def _pair_ratios(
-    pred_sets: Sequence[_GroupSet],
-    gold_sets: Sequence[_GroupSet],
-    gold_doc: Mapping[str, str],
-    index: Mapping[str, int],
-) -> dict[str, _Ratio | None]:
-    """Pair precision, recall and F1 over claim pairs put in one group by gold or prediction."""
-    gold_pairs = _pairs_of(s for s, _ in gold_sets)
-    pred_pairs = _pairs_of(s for s, _ in pred_sets)
-    units = sorted(gold_pairs | pred_pairs)
-    da = np.array([index[gold_doc[a]] for a, _ in units], dtype=int)
-    db = np.array([index[gold_doc[b]] for _, b in units], dtype=int)
-
-    def pair_weights(draws: np.ndarray) -> np.ndarray:
-        # a pair within one document exists once per draw of it; across two, once per combination
-        return np.where(da == db, draws[:, da], draws[:, da] * draws[:, db])
-
-    in_gold = np.array([u in gold_pairs for u in units], dtype=float)
-    in_pred = np.array([u in pred_pairs for u in units], dtype=float)
-    both = in_gold * in_pred
-    return {
-        "group_pair_precision": _Ratio(both, in_pred, pair_weights, alt=in_gold),
-        "group_pair_recall": _Ratio(both, in_gold, pair_weights),
-        "group_pair_f1": _Ratio(2 * both, in_pred + in_gold, pair_weights),
-    }
-
-
-def _label_ratio(
-    pred_sets: Sequence[_GroupSet],
-    gold_sets: Sequence[_GroupSet],
-    gold_doc: Mapping[str, str],
-    index: Mapping[str, int],
-) -> _Ratio:
-    """Group-label accuracy: predicted groups matched one-to-one to gold groups by Jaccard of
-    gold ids (at least GROUP_MATCH_THRESHOLD), each match right when the labels agree."""
-    matched: list[tuple[float, list[int]]] = []
-    if pred_sets and gold_sets:
-        jac = np.array([[len(p & g) / len(p | g) for g, _ in gold_sets] for p, _ in pred_sets])
-        gated = np.where(jac >= GROUP_MATCH_THRESHOLD, jac, 0.0)
-        rows, cols = linear_sum_assignment(gated, maximize=True)
-        for i, j in zip(rows, cols, strict=True):
-            if jac[i, j] >= GROUP_MATCH_THRESHOLD:
-                ok = float(pred_sets[i][1].label == gold_sets[j][1].label)
-                matched.append((ok, [index[gold_doc[x]] for x in sorted(gold_sets[j][0])]))
-    members = [m for _, m in matched]
-
-    def group_weights(draws: np.ndarray) -> np.ndarray:
-        # a group's weight is the mean draw count of its members' documents
-        if not members:
-            return np.zeros((draws.shape[0], 0))
-        return np.stack([draws[:, m].mean(axis=1) for m in members], axis=1)
-
-    return _Ratio(np.array([ok for ok, _ in matched]), np.ones(len(matched)), group_weights)
