@@ -58,6 +58,30 @@ def test_public_api_is_listed_and_lazy() -> None:
     assert out.stdout.split() == ["False", "False"]
 
 
+def test_run_extract_and_run_verify_open_a_model_only_when_needed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI's `extract` and `verify` as library calls: a baseline strategy and deterministic
+    checks open no model (no calls recorded, no server started); without claims or settings
+    there is nothing to verify with, said in one line."""
+    for k in [k for k in os.environ if k.startswith("VERIFIER_")]:
+        monkeypatch.delenv(k)
+    docs = verifier.load_documents([ROOT / "seeds"])
+    settings = verifier.load_settings({"offline": True, "cache_dir": tmp_path / "cache"})
+    extraction = verifier.run_extract(docs, settings, "sentences")
+    # seeds/ holds five articles; `sentences` is a baseline that needs no model
+    assert (extraction.summary.documents, extraction.summary.failed_documents) == (5, 0)
+    assert extraction.strategy == "sentences" and extraction.calls == []
+    gold = verifier.load_claims(ROOT / "evals" / "gold")
+    checked = verifier.run_verify(docs, None, gold)
+    # 73 gold claims, each quoted verbatim from its own article (gold guidelines)
+    assert len(checked.verdicts) == 73 and checked.counts["supported"] == 73
+    assert checked.model is None and checked.calls == []
+    with pytest.raises(verifier.VerifierError, match="extraction needs a model") as e:
+        verifier.run_verify(docs, None)
+    assert e.value.exit_code == 2
+
+
 def test_settings_precedence_flags_over_env_over_config_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,6 +6,7 @@ The public API (each name is loaded on first use, so `import verifier` stays fas
     load_documents, load_claims    articles; claims files (extract output, gold, run records)
     get_model                      a model gateway (cache, cassettes, retries)
     extract, verify, group         pipeline stages; `verify` without a model = deterministic checks
+    run_extract, run_verify        the same with a gateway of their own (as the CLI runs them)
     write_brief, check_brief       the brief and its checks; `run_brief` runs the whole pipeline
     load_suite, evaluate, score    benchmark a model (or strategy) on a suite; score predictions
     save_run                       write a run record
@@ -35,6 +36,8 @@ __all__ = [
     "load_settings",
     "load_suite",
     "run_brief",
+    "run_extract",
+    "run_verify",
     "save_run",
     "score",
     "verify",
@@ -59,6 +62,8 @@ if TYPE_CHECKING:
         load_settings,
         load_suite,
         run_brief,
+        run_extract,
+        run_verify,
         save_run,
         score,
         verify,

@@ -137,6 +137,40 @@ def extract(
     )
 
 
+@contextmanager
+def _gateway_if(
+    needed: bool, settings: Settings | None, concurrency: int
+) -> Iterator[Gateway | None]:
+    """A gateway when `needed` (closed on exit, even on failure), else None: no model, no
+    local server, no cache opened for a step that asks nothing of a model."""
+    if not needed or settings is None:
+        yield None
+        return
+    with get_model(settings, concurrency=concurrency) as gateway:
+        yield gateway
+
+
+def run_extract(
+    documents: Sequence[Document],
+    settings: Settings,
+    strategy: ExtractionStrategy | str | None = None,
+    concurrency: int = 1,
+    progress: Progress | None = None,
+) -> ExtractionResult:
+    """`extract` with a gateway of its own: opened only when the strategy needs a model (the
+    default strategy is per model, `staged` for `local`) and closed after, even on failure."""
+    from verifier.strategies import get_strategy
+
+    progress = progress or _silent
+    docs = list(documents)
+    strat = get_strategy(strategy, settings.model)
+    with (
+        _gateway_if(strat.needs_model, settings, concurrency) as gateway,
+        progress("extracting", len(docs)) as advance,
+    ):
+        return extract(docs, gateway, strat, concurrency, advance)
+
+
 def group(
     claims: Sequence[Claim] | Mapping[str, DocumentClaims],
     documents: Sequence[Document] | Mapping[str, Document],
@@ -181,6 +215,36 @@ def verify(
         counts=counts,
         calls=gateway.records[start:] if gateway is not None else [],
     )
+
+
+def run_verify(
+    documents: Sequence[Document],
+    settings: Settings | None,
+    claims: Sequence[Claim] | Mapping[str, DocumentClaims] | None = None,
+    strategy: ExtractionStrategy | str | None = None,
+    concurrency: int = 1,
+    progress: Progress | None = None,
+    vocabulary: Sequence[str] | None = None,
+) -> VerificationResult:
+    """`verify` with gateways of its own: extract first when `claims` is None, then judge and
+    group. `settings` None runs the deterministic checks only (no model, no settings read).
+
+    Extraction and verification each open and close their own gateway, so the result's
+    `calls` are the verification's alone.
+    """
+    progress = progress or _silent
+    if claims is None:
+        if settings is None:
+            from verifier.errors import InputError
+
+            raise InputError("extraction needs a model: give claims, or settings with a model")
+        claims = run_extract(documents, settings, strategy, concurrency, progress).all_claims()
+    all_claims = _claim_list(claims)
+    with (
+        _gateway_if(settings is not None, settings, concurrency) as gateway,
+        progress("verifying", len(all_claims)) as advance,
+    ):
+        return verify(all_claims, documents, gateway, advance, vocabulary)
 
 
 def write_brief(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
+
+    from verifier.schemas import CallRecord
 
 
 class VerifierError(Exception):
@@ -68,3 +72,19 @@ def first_validation_error(err: ValidationError) -> str:
     where = ".".join(str(p) for p in e["loc"]) or "top level"
     more = f" (and {err.error_count() - 1} more)" if err.error_count() > 1 else ""
     return f"{where}: {e['msg']}{more}"
+
+
+def raise_if_incomplete(calls: Sequence[CallRecord], failed_docs: int = 0, docs: int = 0) -> None:
+    """Raise IncompleteRun when documents or model calls were lost, after logging the first
+    few lost calls. Called once the output is written: it names every reason, this the count."""
+    lost = [c for c in calls if c.error]
+    if not lost and not failed_docs:
+        return
+    parts = [f"{failed_docs} of {docs} documents failed"] if failed_docs else []
+    if lost:
+        parts.append(f"{len(lost)} of {len(calls)} model calls failed")
+    log = logging.getLogger("verifier")
+    for c in lost[:5]:
+        error = c.error or ""  # set on every lost call
+        log.warning("%s", error if error.startswith(c.label) else f"{c.label}: {error}")
+    raise IncompleteRun(f"incomplete run: {', '.join(parts)} (every reason is in the output)")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from verifier.errors import InputError, ModelOutputError, VerifierError
+from verifier.errors import InputError, ModelOutputError, VerifierError, raise_if_incomplete
 
 app = typer.Typer(
     help="Attribution-aware claim extraction, verification, neutral briefs and model benchmarks.",
@@ -159,29 +159,11 @@ def serve(
 @app.command("strategies")
 def strategies_cmd() -> None:
     """List the extraction strategies (built-in and from plugins)."""
-    from verifier.briefing import BRIEF_STRATEGIES, default_brief_strategy
     from verifier.render.display import out
-    from verifier.strategies import STRATEGIES, default_strategy
+    from verifier.render.terminal import strategy_lines
 
-    model = state.settings().model
-    for name, strat in STRATEGIES.items():
-        tags = [
-            t
-            for t, on in (
-                (f"default for {model}", name == default_strategy(model)),
-                ("baseline, no model", not strat.needs_model),
-            )
-            if on
-        ]
-        out.print(
-            f"{name:<14} {strat.description}" + (f" [{', '.join(tags)}]" if tags else ""),
-            highlight=False,
-            markup=False,
-        )
-    out.print("brief strategies (--brief-strategy):", highlight=False, markup=False)
-    for name, bs in BRIEF_STRATEGIES.items():
-        tag = f" [default for {model}]" if name == default_brief_strategy(model) else ""
-        out.print(f"{name:<14} {bs.description}{tag}", highlight=False, markup=False)
+    for line in strategy_lines(state.settings().model):
+        out.print(line, highlight=False, markup=False)
 
 
 @app.command()
@@ -254,47 +236,6 @@ BriefStrategyOpt = Annotated[
 ]
 
 
-def _vocab(names: list[str] | None) -> tuple[str, ...] | None:
-    return tuple(names) if names else None
-
-
-def _deliver(obj: Any, output: Path | None, as_json: bool, *tables: Any) -> None:
-    """JSON to a file (atomically) or stdout; tables to the terminal otherwise."""
-    from verifier.fileio import dump_model, write_atomic
-    from verifier.render.display import emit_json, out, printable
-
-    text = dump_model(obj)
-    if output is not None:
-        write_atomic(output, text)
-    if as_json or (output is None and not out.is_terminal):
-        emit_json(text)
-        return
-    for t in tables:
-        out.print(t)
-    if output is not None:
-        out.print(f"wrote {printable(output)}")
-
-
-def _extract(
-    paths: list[Path], concurrency: int, strategy: str | None = None
-) -> tuple[Any, dict[str, Any]]:
-    from verifier import api
-    from verifier.render.display import progress
-    from verifier.strategies import get_strategy
-
-    docs = api.load_documents(paths)
-    # The default strategy is per model (staged for `local`), as in `brief` and `eval`.
-    strat = get_strategy(strategy, state.settings().model)
-    gw = api.get_model(state.settings(), concurrency=concurrency) if strat.needs_model else None
-    try:
-        with progress("extracting", len(docs)) as advance:
-            result = api.extract(docs, gw, strat, concurrency, advance)
-    finally:
-        if gw is not None:
-            gw.close()
-    return result, {d.id: d for d in docs}
-
-
 @app.command("extract")
 def extract_cmd(
     paths: Paths,
@@ -304,17 +245,20 @@ def extract_cmd(
     strategy: StrategyOpt = None,
 ) -> None:
     """Extract typed, grounded claims (quote, offsets, attribution, certainty, quantities)."""
-    from verifier.render.display import claims_table, err, summary_line
+    from verifier import api
+    from verifier.render.display import claims_table, err, progress, summary_line
+    from verifier.render.terminal import deliver
 
     _check_output(output, JSON_OUT, paths)
-    result, _ = _extract(paths, concurrency, strategy)
-    _deliver(result, output, as_json, claims_table(result))
+    docs = api.load_documents(paths)
+    result = api.run_extract(docs, state.settings(), strategy, concurrency, progress)
+    deliver(result, output, as_json, claims_table(result))
     err.print(summary_line(result.summary), highlight=False)
     if result.summary.failed_documents == result.summary.documents:
         raise ModelOutputError(
             f"all {result.summary.documents} documents failed (errors are in the output)"
         )
-    _fail_if_lost(result.calls, result.summary.failed_documents, result.summary.documents)
+    raise_if_incomplete(result.calls, result.summary.failed_documents, result.summary.documents)
 
 
 @app.command("verify")
@@ -339,33 +283,19 @@ def verify_cmd(
     """Judge each claim against its source, then group claims across sources."""
     from verifier import api
     from verifier.render.display import err, groups_table, progress, verdicts_table
+    from verifier.render.terminal import deliver, verify_summary
 
     _check_output(output, JSON_OUT, [*paths, *([claims] if claims else [])])
-    if claims is None:
-        if no_llm:
-            raise InputError("--no-llm needs --claims FILE (extraction needs a model)")
-        extraction, documents = _extract(paths, concurrency, strategy)
-        all_claims = extraction.all_claims()
-    else:
-        documents = {d.id: d for d in api.load_documents(paths)}
-        all_claims = [c for d in api.load_claims(claims).values() for c in d.claims]
-    gateway = None if no_llm else api.get_model(state.settings(), concurrency=concurrency)
-    try:
-        with progress("verifying", len(all_claims)) as advance:
-            result = api.verify(all_claims, documents, gateway, advance, _vocab(vocabulary))
-    finally:
-        if gateway:
-            gateway.close()
-    verdicts = result.verdicts
-    _deliver(result, output, as_json, verdicts_table(verdicts), groups_table(result.groups))
-    err.print(", ".join(f"{k}: {v}" for k, v in result.counts.items()), highlight=False)
-    if any(v.label.value != "supported" for v in verdicts):
-        err.print(
-            f"{sum(v.label.value != 'supported' for v in verdicts)} of {len(verdicts)} claims "
-            "not supported by their source",
-            highlight=False,
-        )
-    _fail_if_lost(result.calls)
+    if claims is None and no_llm:
+        raise InputError("--no-llm needs --claims FILE (extraction needs a model)")
+    docs = api.load_documents(paths)
+    given = api.load_claims(claims) if claims is not None else None
+    settings = None if no_llm else state.settings()  # --no-llm reads no model settings
+    result = api.run_verify(docs, settings, given, strategy, concurrency, progress, vocabulary)
+    deliver(result, output, as_json, verdicts_table(result.verdicts), groups_table(result.groups))
+    for line in verify_summary(result):
+        err.print(line, highlight=False)
+    raise_if_incomplete(result.calls)
 
 
 @app.command("brief")
@@ -390,32 +320,17 @@ def brief_cmd(
     """A neutral multi-perspective brief of the articles, every sentence cited and checked."""
     from verifier import api
     from verifier.render.display import progress
+    from verifier.render.terminal import emit_brief
 
     _check_output(output, BRIEF_OUT, [*paths, *([claims] if claims else [])])
-    vocab = _vocab(vocabulary)
     docs = api.load_documents(paths)
     given = api.load_claims(claims) if claims is not None else None
     with api.get_model(state.settings(), concurrency=concurrency) as gw:
         brief = api.run_brief(
-            docs, gw, given, strategy, concurrency, progress, vocab, brief_strategy
+            docs, gw, given, strategy, concurrency, progress, vocabulary, brief_strategy
         )
-    _emit_brief(brief, output, {d.id: d for d in docs})
-    _fail_if_lost(brief.calls)
-
-
-def _fail_if_lost(calls: list[Any], failed_docs: int = 0, docs: int = 0) -> None:
-    """After the output is written: a run that lost documents or calls exits non-zero."""
-    from verifier.errors import IncompleteRun
-
-    lost = [c for c in calls if c.error]
-    if not lost and not failed_docs:
-        return
-    parts = [f"{failed_docs} of {docs} documents failed"] if failed_docs else []
-    if lost:
-        parts.append(f"{len(lost)} of {len(calls)} model calls failed")
-    for c in lost[:5]:
-        log.warning("%s", c.error if c.error.startswith(c.label) else f"{c.label}: {c.error}")
-    raise IncompleteRun(f"incomplete run: {', '.join(parts)} (every reason is in the output)")
+    emit_brief(brief, output, {d.id: d for d in docs})
+    raise_if_incomplete(brief.calls)
 
 
 @app.command("check-brief")
@@ -430,14 +345,15 @@ def check_brief_cmd(
     output: Annotated[Path | None, PathOption("--output", "-o", help=".md, .html or .json")] = None,
 ) -> None:
     """Re-run the brief checks on a brief JSON, e.g. after editing it by hand. No model needed."""
+    from verifier import api
     from verifier.fileio import load_model
-    from verifier.pipeline.brief_checks import check_brief
     from verifier.pipeline.documents import brief_source_documents
+    from verifier.render.terminal import emit_brief
     from verifier.schemas import Brief
 
     _check_output(output, BRIEF_OUT, [brief_file, *(docs or [])])
-    brief = check_brief(load_model(brief_file, Brief, "brief"))
-    _emit_brief(brief, output, brief_source_documents(brief, brief_file, docs or []))
+    brief = api.check_brief(load_model(brief_file, Brief, "brief"))
+    emit_brief(brief, output, brief_source_documents(brief, brief_file, docs or []))
 
 
 JSON_OUT = (".json",)
@@ -452,70 +368,10 @@ def _check_output(output: Path | None, suffixes: tuple[str, ...], inputs: list[P
         check_output(output, suffixes, inputs)
 
 
-def _emit_brief(brief: Any, output: Path | None, documents: dict[str, Any]) -> None:
-    from verifier.fileio import dump_model, write_atomic
-    from verifier.render.brief import brief_html, brief_markdown
-    from verifier.render.display import emit_json, err, printable
-
-    suffix = output.suffix.lower() if output else ".md"
-    if suffix == ".json":
-        text = dump_model(brief)
-    elif suffix in (".html", ".htm"):
-        text = brief_html(brief, {k: d.text for k, d in documents.items()})
-    else:
-        text = brief_markdown(brief)
-    if output is None:
-        emit_json(text)
-    else:
-        write_atomic(output, text)
-        err.print(f"wrote {printable(output)}")
-    v = brief.verification
-    flags = ", ".join(f"{k} {n}" for k, n in v.flags.items()) or "none"
-    err.print(
-        f"brief: {v.sentences} sentences, {v.supported} supported ({v.share_supported:.0%}), "
-        f"flags: {flags}",
-        highlight=False,
-    )
-
-
 # --------------------------------------------------------------------- evaluation
 Gates = Annotated[
     list[str] | None, typer.Option("--fail-under", help="METRIC=VALUE; exit 5 when below (CI gate)")
 ]
-
-
-def _metrics_table(rows: dict[str, Any], title: str) -> Any:
-    from rich.table import Table
-
-    t = Table(title=title)
-    for col in ("metric", "value", "95% CI", "n"):
-        t.add_column(col)
-    notes: set[str] = set()
-    docs: set[int] = set()
-    for name, m in rows.items():
-        ci = "" if m.ci_low is None else f"{m.ci_low:.3f}–{m.ci_high:.3f}"
-        n = f"{m.n} {m.unit}" if m.unit else str(m.n)
-        t.add_row(name, "n/a" if m.value is None else f"{m.value:.3f}", ci, n)
-        if m.interval_note:
-            notes.add(m.interval_note)
-        if m.documents is not None:
-            docs.add(m.documents)
-    caption = [f"{d} document(s) scored" for d in sorted(docs)] + sorted(notes)
-    t.caption = "; ".join(caption) or None
-    return t
-
-
-def _metric_json(metrics: dict[str, Any]) -> dict[str, Any]:
-    flat: dict[str, Any] = {k: m.value for k, m in metrics.items()}
-    flat["ci"] = {k: [m.ci_low, m.ci_high] for k, m in metrics.items()}
-    flat["n"] = {k: m.n for k, m in metrics.items()}
-    notes = {m.interval_note for m in metrics.values() if m.interval_note}
-    docs = {m.documents for m in metrics.values() if m.documents is not None}
-    if docs:
-        flat["documents"] = max(docs)
-    if notes:
-        flat["interval_note"] = "; ".join(sorted(notes))
-    return flat
 
 
 @app.command("score")
@@ -543,25 +399,19 @@ def score_cmd(
     from verifier import api
     from verifier.evaluation.suites import check_gates, parse_gates
     from verifier.fileio import dump_json
-    from verifier.pipeline.claimfiles import load_groups
+    from verifier.pipeline.claimfiles import groups_for
     from verifier.render.display import out
+    from verifier.render.scores import metrics_json, metrics_table
 
     gates = parse_gates(fail_under or [])
-    if groups is None and pred.is_file() and pred.suffix.lower() == ".json":
-        try:
-            pred_groups = load_groups(pred)  # a brief carries its groups
-        except InputError:
-            pred_groups = None
-    else:
-        pred_groups = load_groups(groups) if groups is not None else None
-    report = api.score(pred, gold, docs, pred_groups=pred_groups)
+    report = api.score(pred, gold, docs, pred_groups=groups_for(pred, groups))
     if as_json:
-        data = _metric_json(report.metrics)
+        data = metrics_json(report.metrics)
         data["per_document"] = report.per_document
         data["unscored_documents"] = report.unscored_documents
         typer.echo(dump_json(data))
     else:
-        out.print(_metrics_table(report.metrics, f"{pred} vs {gold}"))
+        out.print(metrics_table(report.metrics, f"{pred} vs {gold}"))
     for w in report.warnings:
         log.warning("%s", w)
     check_gates(report.metrics, gates, str(pred))
@@ -598,31 +448,20 @@ def eval_cmd(
 ) -> None:
     """Extract the suite with each model, score it against gold and save a run record."""
     from verifier import api
-    from verifier.evaluation.suites import check_gates, parse_gates
+    from verifier.evaluation import suites as ev
     from verifier.fileio import dump_json
     from verifier.render.display import err, out, progress
+    from verifier.render.scores import eval_json, metrics_table, run_summary
 
-    gates = parse_gates(fail_under or [])
+    gates = ev.parse_gates(fail_under or [])
     suite = api.load_suite(suite_file, runs)
-    configured = state.settings()
-    # -m on eval, else the model from the global flag, VERIFIER_MODEL or --config, else the
-    # suite's own list.
-    chosen = models or (
-        [configured.model] if "model" in configured.model_fields_set else suite.models
-    )
     results = []
-    for model in chosen:
-        extra: dict[str, Any] = {"model": model}
-        if record_suite:
-            cassette = suite.cassette_for(model)
-            if cassette is None:
-                raise InputError(f"{suite.path}: the suite names no cassette to record into")
-            extra |= {"cassette": cassette, "record": True, "refresh": True}
-        settings = state.settings(**extra)
+    for model in ev.eval_models(suite, state.settings(), models):
+        recording = ev.record_overrides(suite, model) if record_suite else {}
+        settings = state.settings(model=model, **recording)
         with progress(f"eval {model}", len(suite.documents)) as advance:
             run = api.evaluate(suite, settings, strategy, None, concurrency, advance)
-        keep = save if save is not None else not run.replay
-        path = api.save_run(run, suite.runs) if keep and run.complete else None
+        path = api.save_run(run, suite.runs) if ev.keep_run(run, save) else None
         if run.replay and path is None and save is None and not as_json:
             err.print(
                 "replayed, not a live run: run record not saved (--save keeps it, marked)",
@@ -630,46 +469,24 @@ def eval_cmd(
             )
         results.append((run, path))
         if not as_json:
-            out.print(_metrics_table(run.metrics, f"{suite.name} · {model}"))
-            err.print(
-                f"{run.calls} calls, {run.cache_hits} cache hits, "
-                f"{run.prompt_tokens}+{run.completion_tokens} tokens, {run.wall_seconds:.1f} s"
-                + (f"; run record {path}" if path else ""),
-                highlight=False,
-            )
+            out.print(metrics_table(run.metrics, f"{suite.name} · {model}"))
+            err.print(run_summary(run, path), highlight=False)
         for failed in run.failed_items:
             log.warning("%s failed: %s", failed["doc_id"], failed["error"])
     if as_json:
-        payload = [
-            {**_metric_json(r.metrics), "model": r.model, "run_record": str(p) if p else None}
-            for r, p in results
-        ]
-        typer.echo(dump_json(payload[0] if len(payload) == 1 else {"runs": payload}))
-    incomplete = [r for r, _ in results if not r.complete]
-    if incomplete:
-        from verifier.errors import IncompleteRun
-
-        raise IncompleteRun(
-            "; ".join(
-                f"{r.model}: {len(r.failed_items)} of {len(r.predictions)} documents failed, "
-                f"{r.failed_calls} of {r.calls} model calls failed"
-                for r in incomplete
-            )
-            + " — run record not saved (an incomplete run is not a valid result)"
-        )
+        typer.echo(dump_json(eval_json(results)))
+    ev.check_complete([r for r, _ in results])
     for run, _ in results:
-        check_gates(run.metrics, gates, run.model)
+        ev.check_gates(run.metrics, gates, run.model)
 
 
 @app.command("suites")
 def suites_cmd() -> None:
     """List the evaluation suites (built-in and from plugins) and their files."""
     from verifier.render.display import out
-    from verifier.suites import DEFAULT_SUITE, SUITES
+    from verifier.render.terminal import suite_lines
 
-    for name, src in SUITES.items():
-        tag = " [default]" if name == DEFAULT_SUITE else ""
-        line = f"{name:<14} {src.description}{tag} ({src.path})"
+    for line in suite_lines():
         out.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
@@ -677,12 +494,6 @@ RunPaths = Annotated[
     list[Path] | None,
     PathArgument(help="run records or folders (default: the seed suite's runs)"),
 ]
-
-
-def _runs(paths: list[Path] | None) -> list[Any]:
-    from verifier.evaluation.suites import default_runs_dir, load_runs
-
-    return load_runs(paths or [default_runs_dir()])
 
 
 @app.command("leaderboard")
@@ -694,49 +505,18 @@ def leaderboard_cmd(
     as_json: AsJson = False,
 ) -> None:
     """Compare models across run records: one row per model and suite."""
-    from rich.table import Table
-
-    from verifier.evaluation.suites import latest_per_model
+    from verifier.evaluation.suites import latest_per_model, load_runs
     from verifier.fileio import dump_json
-    from verifier.render.display import out, printable
-    from verifier.render.report import leaderboard_rows, metric_names
+    from verifier.render.display import out
+    from verifier.render.report import leaderboard_rows
+    from verifier.render.scores import leaderboard_table
 
-    runs = _runs(paths)
+    runs = load_runs(paths)
     rows = leaderboard_rows(runs if all_runs else latest_per_model(runs))
     if as_json:
         typer.echo(dump_json(rows))
         return
-    # Models as columns, metrics as rows: readable in a narrow terminal, best model first.
-    chosen = {r.run_id: r for r in runs}
-    t = Table(title="leaderboard (value and 95% CI; best claim_f1 first)")
-    t.add_column("metric", no_wrap=True, min_width=12)
-    for row in rows:
-        mark = " (baseline)" if row.get("baseline") else ""
-        when = f"{row['date']} replay" if row["replay"] else row["date"]
-        head = f"{row['model']}{mark}\n{row['suite']} · {when}"
-        t.add_column(printable(head, one_line=False), no_wrap=True)
-    for name in metric_names([chosen[r["run_id"]] for r in rows]):
-        cells = []
-        for row in rows:
-            m = chosen[row["run_id"]].metrics.get(name)
-            if m is None or m.value is None:
-                cells.append("n/a")
-            else:
-                ci = f" ({m.ci_low:.2f}–{m.ci_high:.2f})" if m.ci_low is not None else ""
-                cells.append(f"{m.value:.3f}{ci}")
-        t.add_row(name, *cells)
-    t.add_row("tokens", *(str(r["tokens"]) for r in rows))
-    t.add_row("calls (cached)", *(f"{r['calls']} ({r['cache_hits']})" for r in rows))
-    t.add_row("wall s", *(f"{r['wall_seconds']:.1f}" for r in rows))
-    notes = {
-        m.interval_note
-        for row in rows
-        for m in chosen[row["run_id"]].metrics.values()
-        if m.interval_note
-    }
-    caption = ["(baseline): a strategy without a model, the floor to read models against"]
-    t.caption = "; ".join(caption + sorted(notes))
-    out.print(t)
+    out.print(leaderboard_table(runs, rows))
 
 
 @app.command("compare")
@@ -746,31 +526,19 @@ def compare_cmd(
     as_json: AsJson = False,
 ) -> None:
     """Per-metric difference between two runs, and the gold claims gained or lost."""
-    from rich.table import Table
-    from rich.text import Text
-
     from verifier.evaluation.suites import compare_runs, load_runs
     from verifier.fileio import dump_json
-    from verifier.render.display import out, printable
+    from verifier.render.display import out
+    from verifier.render.scores import compare_lines, compare_table
 
     a, b = load_runs([run_a]), load_runs([run_b])
     diff = compare_runs(a[0], b[0])
     if as_json:
         typer.echo(dump_json(diff))
         return
-    t = Table(title=printable(f"{diff['a']} → {diff['b']}"))
-    for col in ("metric", "A", "B", "Δ"):
-        t.add_column(col)
-    fmt = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
-    for name, m in diff["metrics"].items():
-        d = m["delta"]
-        colour = "" if not d else "green" if d > 0 else "red"
-        t.add_row(
-            printable(name), fmt(m["a"]), fmt(m["b"]), Text(f"{d:+.3f}", colour) if d else fmt(d)
-        )
-    out.print(t)
-    out.print(printable(f"gold claims gained: {', '.join(diff['gained']) or 'none'}"))
-    out.print(printable(f"gold claims lost:   {', '.join(diff['lost']) or 'none'}"))
+    out.print(compare_table(diff))
+    for line in compare_lines(diff):
+        out.print(line)
 
 
 @app.command("report")
@@ -784,13 +552,13 @@ def report_cmd(
     ] = None,
 ) -> None:
     """A self-contained HTML report: leaderboard, metric bars with CIs, per-document, per-claim."""
-    from verifier.evaluation.suites import latest_per_model
+    from verifier.evaluation.suites import latest_per_model, load_runs
     from verifier.fileio import write_atomic
     from verifier.render.display import err, printable
     from verifier.render.report import report_html
 
     _check_output(output, (".html", ".htm"), [*(paths or []), *([gold] if gold else [])])
-    runs = _runs(paths)
+    runs = load_runs(paths)
     if not paths:
         runs = latest_per_model(runs)
     gold_docs = None

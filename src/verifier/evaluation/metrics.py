@@ -9,6 +9,7 @@ Predicted claims are scored against hand-written gold claims of the same shape. 
    with a 95 % percentile-bootstrap interval from resampling documents.
 
 Metric definitions are in `docs/METRICS.md`; the constants below are the thresholds it cites.
+Ratios and intervals are in `bootstrap.py`, the scores of predicted groups in `group_scores.py`.
 The matcher is pluggable (`Matcher`) so an embedding or LLM-judge matcher can replace the
 default, which is deterministic and needs no model.
 """
@@ -28,6 +29,14 @@ from pydantic import BaseModel, Field
 
 from verifier.evaluation.assignment import linear_sum_assignment
 from verifier.evaluation.attribution import TOKEN_SIMILARITY, equivalent
+from verifier.evaluation.bootstrap import (
+    Ratio,
+    distinct_resamples,
+    metric_value,
+    per_doc,
+    resample_draws,
+)
+from verifier.evaluation.group_scores import group_ratios
 from verifier.metrics import DocumentAlignment, Metric, ordered
 from verifier.schemas import (
     Claim,
@@ -478,74 +487,6 @@ class ScoreReport(BaseModel):
     settings: dict[str, Any] = Field(default_factory=dict)
 
 
-@dataclass
-class _Ratio:
-    """A metric as Σ w·num / Σ w·den over units (documents, claim pairs or groups).
-
-    `weights` maps a (resamples × documents) matrix of document draw counts to unit weights,
-    so one definition gives both the point estimate (all counts 1) and the bootstrap. When the
-    denominator is 0 the value is 0.0 if Σ w·alt > 0 (e.g. no predictions but gold exists),
-    else undefined.
-    """
-
-    num: np.ndarray
-    den: np.ndarray
-    weights: Callable[[np.ndarray], np.ndarray]
-    alt: np.ndarray | None = None
-
-    def values(self, draws: np.ndarray) -> np.ndarray:
-        w = self.weights(draws)
-        num, den = w @ self.num, w @ self.den
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
-        if self.alt is not None:
-            out = np.where((den == 0) & (w @ self.alt > 0), 0.0, out)
-        return out
-
-
-def distinct_resamples(n_docs: int) -> int:
-    """How many different bootstrap samples `n_docs` documents allow: C(2n − 1, n)."""
-    return math.comb(2 * n_docs - 1, n_docs) if n_docs > 0 else 0
-
-
-def _interval_note(n_docs: int, resamples: int) -> str | None:
-    if n_docs < 2:
-        return f"{n_docs} document: no interval (resampling needs two or more documents)"
-    distinct = distinct_resamples(n_docs)
-    if distinct < resamples:
-        return f"{n_docs} documents allow only {distinct} distinct resamples: a coarse interval"
-    return None
-
-
-def _metric(
-    ratio: _Ratio | None,
-    n_docs: int,
-    draws: np.ndarray,
-    confidence: float,
-    definition: Metric,
-    resamples: int,
-) -> MetricValue:
-    base = {"unit": definition.unit, "documents": n_docs}
-    if ratio is None or n_docs == 0:
-        return MetricValue(value=None, n=0, **base)
-    n = int(ratio.den.sum())
-    point = float(ratio.values(np.ones((1, n_docs)))[0])
-    if math.isnan(point):
-        return MetricValue(value=None, n=n, **base)
-    note = _interval_note(n_docs, resamples)
-    if n_docs < 2 or draws.shape[0] == 0:
-        return MetricValue(value=point, n=n, interval_note=note, **base)
-    boot = ratio.values(draws)
-    boot = boot[~np.isnan(boot)]
-    if boot.size == 0:
-        return MetricValue(value=point, n=n, interval_note=note, **base)
-    tail = (1 - confidence) / 2 * 100
-    lo, hi = np.percentile(boot, [tail, 100 - tail])
-    return MetricValue(
-        value=point, ci_low=float(lo), ci_high=float(hi), n=n, interval_note=note, **base
-    )
-
-
 def _doc_text(documents: Mapping[str, str | Document], doc_id: str) -> str | None:
     d = documents.get(doc_id)
     if d is None:
@@ -615,71 +556,35 @@ def score(
         p_doc = pred.get(doc_id)
         p_claims = list(p_doc.claims) if p_doc else []
         text = _doc_text(documents, doc_id)
-        status = "scored"
-        if p_doc is None:
-            status = "missing_prediction"
-        elif p_doc.error:
-            status = "extraction_failed"
-        if text is None:
-            warnings.append(f"{doc_id}: no document text given; grounding not scored")
-        for who, claims in (("gold", g_claims), ("predicted", p_claims)):
-            dup = sorted(i for i, k in Counter(c.id for c in claims).items() if k > 1)
-            if dup:
-                warnings.append(f"{doc_id}: duplicate {who} claim ids {dup}")
-        for g in g_claims:
-            if g.id in gold_doc and gold_doc[g.id] != doc_id:
-                warnings.append(f"gold claim id {g.id} is used in {gold_doc[g.id]} and {doc_id}")
-            gold_doc.setdefault(g.id, doc_id)
-
+        warnings.extend(_input_warnings(doc_id, text, g_claims, p_claims, gold_doc))
         outlet = _doc_outlet(documents, doc_id)
-        pairs, spans = _alignments(p_claims, g_claims, text, matcher, outlet)
-        doc = DocumentAlignment(doc_id, text, outlet, p_claims, g_claims, pairs, spans)
-        for m in doc_metrics:
-            if m.pair_check is not None:
-                doc.pair_checks[m.name] = [m.pair_check(p, doc) for p in m.pairs_of(doc)]
-            if m.claim_check is not None:
-                doc.claim_checks[m.name] = [m.claim_check(c, doc) for c in p_claims]
+        doc = _align_document(doc_id, text, outlet, p_claims, g_claims, matcher, doc_metrics)
         aligned.append(doc)
         per_document[doc_id] = _per_document(doc, doc_metrics)
         items.extend(_items(doc, doc_metrics))
-        for pair in pairs:
+        for pair in doc.pairs:
             pred_to_gold[(doc_id, pair.pred.id)] = pair.gold.id
-        items.append(
-            {
-                "kind": "document",
-                "doc_id": doc_id,
-                "status": status,
-                "error": p_doc.error if p_doc else None,
-            }
-        )
+        items.append(_document_item(doc_id, p_doc))
     for doc_id in unscored:
         items.append({"kind": "document", "doc_id": doc_id, "status": "not_in_gold", "error": None})
 
-    def per_doc(draws: np.ndarray) -> np.ndarray:
-        return draws
-
-    ratios: dict[str, _Ratio | None] = {}
-    for m in doc_metrics:
-        counts = np.array([m.per_document(d) for d in aligned], dtype=float).reshape(-1, 2)
-        alt = None
-        if m.zero_when is not None:
-            alt = np.array([m.zero_when(d) for d in aligned], dtype=float)
-        ratios[m.name] = _Ratio(counts[:, 0], counts[:, 1], per_doc, alt=alt)
-    group_ratios, group_warnings = _group_ratios(
-        pred_groups, gold_groups, pred_to_gold, gold_doc, index, set(gold) | set(pred)
+    ratios = _document_ratios(aligned, doc_metrics)
+    by_group, group_warnings = group_ratios(
+        pred_groups,
+        gold_groups,
+        pred_to_gold,
+        gold_doc,
+        index,
+        set(gold) | set(pred),
+        GROUP_MATCH_THRESHOLD,
     )
-    ratios.update(group_ratios)
+    ratios.update(by_group)
     warnings.extend(group_warnings)
 
-    rng = np.random.default_rng(seed)
     n_docs = len(doc_ids)
-    draws = (
-        rng.multinomial(n_docs, np.full(n_docs, 1 / n_docs), size=resamples).astype(float)
-        if n_docs > 1 and resamples > 0
-        else np.zeros((0, n_docs))
-    )
+    draws = resample_draws(n_docs, resamples, seed)
     metrics = {
-        m.name: _metric(ratios.get(m.name), n_docs, draws, confidence, m, resamples)
+        m.name: metric_value(ratios.get(m.name), n_docs, draws, confidence, m, resamples)
         for m in definitions
     }
     return ScoreReport(
@@ -688,19 +593,100 @@ def score(
         items=items,
         unscored_documents=unscored,
         warnings=warnings,
-        settings={
-            "matcher": matcher.name,
-            "match_threshold": matcher.threshold,
-            "detection_threshold": DETECTION_THRESHOLD,
-            "attribution_token_similarity": TOKEN_SIMILARITY,
-            "group_match_threshold": GROUP_MATCH_THRESHOLD,
-            "bootstrap_resamples": resamples,
-            "bootstrap_seed": seed,
-            "confidence": confidence,
-            "documents": n_docs,
-            "distinct_resamples": distinct_resamples(n_docs),
-        },
+        settings=_score_settings(matcher, resamples, seed, confidence, n_docs),
     )
+
+
+def _input_warnings(
+    doc_id: str,
+    text: str | None,
+    g_claims: Sequence[Claim],
+    p_claims: Sequence[Claim],
+    gold_doc: dict[str, str],
+) -> list[str]:
+    """What in one document's input makes its scores less than they seem: no text (grounding
+    not scored), duplicate claim ids, a gold id already used by another document. Records
+    each gold id's document in `gold_doc` (the first one wins)."""
+    warnings: list[str] = []
+    if text is None:
+        warnings.append(f"{doc_id}: no document text given; grounding not scored")
+    for who, claims in (("gold", g_claims), ("predicted", p_claims)):
+        dup = sorted(i for i, k in Counter(c.id for c in claims).items() if k > 1)
+        if dup:
+            warnings.append(f"{doc_id}: duplicate {who} claim ids {dup}")
+    for g in g_claims:
+        if g.id in gold_doc and gold_doc[g.id] != doc_id:
+            warnings.append(f"gold claim id {g.id} is used in {gold_doc[g.id]} and {doc_id}")
+        gold_doc.setdefault(g.id, doc_id)
+    return warnings
+
+
+def _align_document(
+    doc_id: str,
+    text: str | None,
+    outlet: str | None,
+    p_claims: list[Claim],
+    g_claims: list[Claim],
+    matcher: Matcher,
+    doc_metrics: Sequence[Metric],
+) -> DocumentAlignment:
+    """One document's predictions aligned to its gold, with every document metric's checks
+    run once on its pairs and claims (per-document values, items and ratios all read them)."""
+    pairs, spans = _alignments(p_claims, g_claims, text, matcher, outlet)
+    doc = DocumentAlignment(doc_id, text, outlet, p_claims, g_claims, pairs, spans)
+    for m in doc_metrics:
+        if m.pair_check is not None:
+            doc.pair_checks[m.name] = [m.pair_check(p, doc) for p in m.pairs_of(doc)]
+        if m.claim_check is not None:
+            doc.claim_checks[m.name] = [m.claim_check(c, doc) for c in p_claims]
+    return doc
+
+
+def _document_item(doc_id: str, p_doc: DocumentClaims | None) -> dict[str, Any]:
+    """A gold document's row in the report: scored, missing its prediction, or failed."""
+    status = "scored"
+    if p_doc is None:
+        status = "missing_prediction"
+    elif p_doc.error:
+        status = "extraction_failed"
+    return {
+        "kind": "document",
+        "doc_id": doc_id,
+        "status": status,
+        "error": p_doc.error if p_doc else None,
+    }
+
+
+def _document_ratios(
+    aligned: Sequence[DocumentAlignment], doc_metrics: Sequence[Metric]
+) -> dict[str, Ratio | None]:
+    """Each document metric as a ratio over documents (counts summed, not values averaged)."""
+    ratios: dict[str, Ratio | None] = {}
+    for m in doc_metrics:
+        counts = np.array([m.per_document(d) for d in aligned], dtype=float).reshape(-1, 2)
+        alt = None
+        if m.zero_when is not None:
+            alt = np.array([m.zero_when(d) for d in aligned], dtype=float)
+        ratios[m.name] = Ratio(counts[:, 0], counts[:, 1], per_doc, alt=alt)
+    return ratios
+
+
+def _score_settings(
+    matcher: Matcher, resamples: int, seed: int, confidence: float, n_docs: int
+) -> dict[str, Any]:
+    """Every threshold and bootstrap parameter the scores depend on, for the run record."""
+    return {
+        "matcher": matcher.name,
+        "match_threshold": matcher.threshold,
+        "detection_threshold": DETECTION_THRESHOLD,
+        "attribution_token_similarity": TOKEN_SIMILARITY,
+        "group_match_threshold": GROUP_MATCH_THRESHOLD,
+        "bootstrap_resamples": resamples,
+        "bootstrap_seed": seed,
+        "confidence": confidence,
+        "documents": n_docs,
+        "distinct_resamples": distinct_resamples(n_docs),
+    }
 
 
 def _items(doc: DocumentAlignment, definitions: Sequence[Metric]) -> list[dict[str, Any]]:
@@ -746,107 +732,3 @@ def _items(doc: DocumentAlignment, definitions: Sequence[Metric]) -> list[dict[s
                 item[m.item_key] = round(v, 4) if isinstance(v, float) else v
         rows.append(item)
     return rows
-
-
-def _group_ratios(
-    pred_groups: Sequence[ClaimGroup] | None,
-    gold_groups: GoldGroups | None,
-    pred_to_gold: Mapping[tuple[str, str], str],
-    gold_doc: Mapping[str, str],
-    index: Mapping[str, int],
-    known_docs: set[str],
-) -> tuple[dict[str, _Ratio | None], list[str]]:
-    """Pairwise co-membership and group-label metrics, with predicted ids mapped to gold ids.
-
-    Predicted group members that were not aligned to a gold claim are dropped (their error
-    is already in claim recall/precision); so are members of documents without gold.
-    """
-    none: dict[str, _Ratio | None] = {
-        k: None
-        for k in (
-            "group_pair_precision",
-            "group_pair_recall",
-            "group_pair_f1",
-            "group_label_accuracy",
-        )
-    }
-    if pred_groups is None or gold_groups is None:
-        return none, []
-    warnings: list[str] = []
-    # predicted ids are looked up by (doc, id), or by id alone when that is unambiguous
-    by_id: dict[str, set[str]] = {}
-    for (_, pid), gid in pred_to_gold.items():
-        by_id.setdefault(pid, set()).add(gid)
-
-    def to_gold(doc_id: str, claim_id: str) -> str | None:
-        if doc_id in known_docs:
-            return pred_to_gold.get((doc_id, claim_id))
-        ids = by_id.get(claim_id, set())  # member's doc id unknown: trust a unique claim id
-        return next(iter(ids)) if len(ids) == 1 else None
-
-    pred_sets: list[tuple[frozenset[str], ClaimGroup]] = []
-    for g in pred_groups:
-        ids = frozenset(x for m in g.members if (x := to_gold(m.doc_id, m.claim_id)) is not None)
-        if ids:
-            pred_sets.append((ids, g))
-    gold_sets: list[tuple[frozenset[str], Any]] = []
-    for gg in gold_groups.groups:
-        unknown = [i for i in gg.claim_ids if i not in gold_doc]
-        if unknown:
-            warnings.append(f"gold group {gg.id}: unknown claim ids {unknown} ignored")
-        ids = frozenset(i for i in gg.claim_ids if i in gold_doc)
-        if ids:
-            gold_sets.append((ids, gg))
-
-    def pairs_of(sets: Iterable[frozenset[str]]) -> set[tuple[str, str]]:
-        out: set[tuple[str, str]] = set()
-        for s in sets:
-            members = sorted(s)
-            out.update((a, b) for k, a in enumerate(members) for b in members[k + 1 :])
-        return out
-
-    # A canonical order (member ids, then label), so that matching, ties included, never
-    # depends on the order of groups in a file or of claims in a group.
-    pred_sets.sort(key=lambda x: (sorted(x[0]), x[1].label.value))
-    gold_sets.sort(key=lambda x: (sorted(x[0]), x[1].label.value))
-    gold_pairs = pairs_of(s for s, _ in gold_sets)
-    pred_pairs = pairs_of(s for s, _ in pred_sets)
-    units = sorted(gold_pairs | pred_pairs)
-    da = np.array([index[gold_doc[a]] for a, _ in units], dtype=int)
-    db = np.array([index[gold_doc[b]] for _, b in units], dtype=int)
-
-    def pair_weights(draws: np.ndarray) -> np.ndarray:
-        # a pair within one document exists once per draw of it; across two, once per combination
-        return np.where(da == db, draws[:, da], draws[:, da] * draws[:, db])
-
-    in_gold = np.array([u in gold_pairs for u in units], dtype=float)
-    in_pred = np.array([u in pred_pairs for u in units], dtype=float)
-    both = in_gold * in_pred
-    out: dict[str, _Ratio | None] = {
-        "group_pair_precision": _Ratio(both, in_pred, pair_weights, alt=in_gold),
-        "group_pair_recall": _Ratio(both, in_gold, pair_weights),
-        "group_pair_f1": _Ratio(2 * both, in_pred + in_gold, pair_weights),
-    }
-
-    # group labels: predicted groups matched one-to-one to gold groups by Jaccard of gold ids
-    matched: list[tuple[float, list[int]]] = []
-    if pred_sets and gold_sets:
-        jac = np.array([[len(p & g) / len(p | g) for g, _ in gold_sets] for p, _ in pred_sets])
-        gated = np.where(jac >= GROUP_MATCH_THRESHOLD, jac, 0.0)
-        rows, cols = linear_sum_assignment(gated, maximize=True)
-        for i, j in zip(rows, cols, strict=True):
-            if jac[i, j] >= GROUP_MATCH_THRESHOLD:
-                ok = float(pred_sets[i][1].label == gold_sets[j][1].label)
-                matched.append((ok, [index[gold_doc[x]] for x in sorted(gold_sets[j][0])]))
-    members = [m for _, m in matched]
-
-    def group_weights(draws: np.ndarray) -> np.ndarray:
-        # a group's weight is the mean draw count of its members' documents
-        if not members:
-            return np.zeros((draws.shape[0], 0))
-        return np.stack([draws[:, m].mean(axis=1) for m in members], axis=1)
-
-    out["group_label_accuracy"] = _Ratio(
-        np.array([ok for ok, _ in matched]), np.ones(len(matched)), group_weights
-    )
-    return out, warnings

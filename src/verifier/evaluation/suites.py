@@ -11,7 +11,7 @@ import os
 import re
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from verifier import __version__
-from verifier.errors import GateFailed, InputError, first_validation_error
+from verifier.errors import GateFailed, IncompleteRun, InputError, first_validation_error
 from verifier.fileio import dump_model, load_model, load_yaml, safe_name, write_atomic
 from verifier.resources import installed_copy
 from verifier.schemas import Document, DocumentClaims, GoldGroups, RunRecord
@@ -249,7 +249,9 @@ def save_run(run: RunRecord, folder: Path) -> Path:
     return path
 
 
-def load_runs(paths: list[Path]) -> list[RunRecord]:
+def load_runs(paths: Sequence[Path] | None = None) -> list[RunRecord]:
+    """Run records from files and folders (*.json); none given: the seed suite's runs folder."""
+    paths = list(paths or [default_runs_dir()])
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
@@ -261,6 +263,42 @@ def load_runs(paths: list[Path]) -> list[RunRecord]:
     if not files:
         raise InputError(f"{', '.join(map(str, paths))}: no run records (*.json)")
     return [load_model(f, RunRecord, "run record") for f in files]
+
+
+def eval_models(suite: Suite, settings: Any, models: Sequence[str] | None) -> list[str]:
+    """The models `eval` runs: those given to it, else the model a global flag, VERIFIER_MODEL
+    or --config chose, else the suite's own list (the default model does not replace it)."""
+    if models:
+        return list(models)
+    return [settings.model] if "model" in settings.model_fields_set else suite.models
+
+
+def record_overrides(suite: Suite, model: str) -> dict[str, Any]:
+    """Settings that re-record the suite's cassette for `model` (every request sent again)."""
+    cassette = suite.cassette_for(model)
+    if cassette is None:
+        raise InputError(f"{suite.path}: the suite names no cassette to record into")
+    return {"cassette": cassette, "record": True, "refresh": True}
+
+
+def keep_run(run: RunRecord, save: bool | None) -> bool:
+    """Whether a run record is saved: as asked, else live runs only (a replay repeats a
+    recorded run); an incomplete run never (it is not a valid result)."""
+    return (save if save is not None else not run.replay) and run.complete
+
+
+def check_complete(runs: Sequence[RunRecord]) -> None:
+    """Raise IncompleteRun naming, per model, the documents and calls an eval lost."""
+    incomplete = [r for r in runs if not r.complete]
+    if incomplete:
+        raise IncompleteRun(
+            "; ".join(
+                f"{r.model}: {len(r.failed_items)} of {len(r.predictions)} documents failed, "
+                f"{r.failed_calls} of {r.calls} model calls failed"
+                for r in incomplete
+            )
+            + " — run record not saved (an incomplete run is not a valid result)"
+        )
 
 
 def replayed(settings: Any) -> bool:

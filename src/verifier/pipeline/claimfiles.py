@@ -161,3 +161,16 @@ def load_groups(path: Path) -> list[ClaimGroup]:
         err = e.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         raise InputError(f"{path}: invalid groups: {where}: {err['msg']}") from e
+
+
+def groups_for(pred: Path, groups: Path | None) -> list[ClaimGroup] | None:
+    """The predicted groups `score` reads: from `groups` when given, else from `pred` when it
+    is a JSON that carries groups (a brief does), else none (groups are then not scored)."""
+    if groups is not None:
+        return load_groups(groups)
+    if pred.is_file() and pred.suffix.lower() == ".json":
+        try:
+            return load_groups(pred)
+        except InputError:
+            return None
+    return None

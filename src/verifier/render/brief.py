@@ -582,3 +582,15 @@ def brief_html(brief: Brief, source_texts: dict[str, str]) -> str:
         "chart": _chart(brief, ix),
     }
     return environment().get_template("brief.html.j2").render(**ctx)
+
+
+def brief_text(brief: Brief, suffix: str, source_texts: dict[str, str]) -> str:
+    """The brief in the format a file suffix names: .json (the data, to check again after
+    editing), .html/.htm (one self-contained file) or anything else as Markdown."""
+    if suffix == ".json":
+        from verifier.fileio import dump_model
+
+        return dump_model(brief)
+    if suffix in (".html", ".htm"):
+        return brief_html(brief, source_texts)
+    return brief_markdown(brief)
