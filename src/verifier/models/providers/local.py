@@ -34,8 +34,8 @@ class Local(Provider):
         instructor's JSON mode appends the pretty-printed schema to the system message (about
         a hundred tokens for a one-field enum, and different per call, so llama.cpp's prompt
         cache stops at it). The grammar already forces that shape, and each prompt names the
-        keys it wants, so the block is cut: measured on the seeds' brief, about half of all
-        prompt tokens.
+        keys it wants, so the block is cut. Measured on the seeds' brief (74 requests): prompt
+        tokens 14,893 → 9,506, the server's prompt time 116 s → 53 s.
         """
         if kwargs.get("response_format") == {"type": "json_object"}:
             kwargs["response_format"] = {"type": "json_object", "schema": schema}
