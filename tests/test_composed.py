@@ -83,6 +83,16 @@ def test_code_headline_counts_sources_and_perspectives() -> None:
         "What 5 sources from 5 perspectives report on Ukraine and Russia: "
         "claims, sources and figures side by side"
     )
+    # "Russian" (a demonym) and "Russia" are one place, written as the place and counted once
+    # per claim: Russia 3 (all three claims), Ukraine 1; read apart, "Russian" (2) would lead.
+    d = claim("Russian soldiers left Russia.", "x", Certainty.asserted).model_copy(
+        update={"entities": ["Russian", "Russia"]}
+    )
+    r = claim("Russian units.", "x", Certainty.asserted)
+    r = r.model_copy(update={"entities": ["Russian"]})
+    assert code_headline(docs, [c, d, r]).startswith(
+        "What 5 sources from 5 perspectives report on Russia and Ukraine: "
+    )
 
 
 def test_brief_strategies_and_defaults() -> None:

@@ -26,6 +26,7 @@ from verifier.models.gateway import Gateway
 from verifier.pipeline.brief import source_refs, structure_sections
 from verifier.pipeline.brief_checks import HEDGES, check_brief, check_sentence, names_source
 from verifier.pipeline.slots import HEDGE_VERBS, SentenceBuilder
+from verifier.pipeline.vocabulary import load_vocabulary
 from verifier.prompts import load_prompt
 from verifier.schemas import (
     Brief,
@@ -103,8 +104,19 @@ def compose(claim: Claim) -> str:
 
 
 def code_headline(documents: list[Document], claims: list[Claim]) -> str:
-    """A plain headline from counts and the names the claims mention most."""
-    names = Counter(e for c in claims for e in dict.fromkeys(c.entities))
+    """A plain headline from counts and the names the claims mention most.
+
+    A demonym and its place are one name, written as the place ("Russian soldiers" and
+    "Russia's invasion" both count for Russia): the place words are vocabulary data.
+    """
+    places = load_vocabulary().places  # place word or demonym -> place key
+    names = Counter(
+        n
+        for c in claims
+        for n in dict.fromkeys(
+            places[e.lower()].title() if e.lower() in places else e for e in c.entities
+        )
+    )
     top = [n for n, _ in names.most_common(2)]
     about = f" on {' and '.join(top)}" if top else ""
     perspectives = len({d.perspective or d.outlet or d.id for d in documents})
