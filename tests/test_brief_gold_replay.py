@@ -25,7 +25,8 @@ D1 = "001_666ac56010d34003"
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict]:
     tmp = tmp_path_factory.mktemp("goldbrief")
     env = {k: v for k, v in os.environ.items() if not k.startswith("VERIFIER_")}
-    base = [sys.executable, "-m", "verifier", "--offline", "--cache-dir", str(tmp / "cache"),
+    # -v: a failure shows its traceback (seen once in CI, an IndexError not reproduced since)
+    base = [sys.executable, "-m", "verifier", "-v", "--offline", "--cache-dir", str(tmp / "cache"),
             "--cassette", str(CASSETTE), "brief", str(ROOT / "seeds"),
             "--claims", str(ROOT / "evals" / "gold")]  # fmt: skip
     for suffix in ("md", "json"):
