@@ -56,3 +56,29 @@ def test_sentence_spans_are_offsets_into_the_text() -> None:
     assert [text[s:e] for s, e in spans] == ["First one.", "Second “quoted.”", "Third?", "Fourth"]
     assert spans[0] == (0, 10)  # "First one." is 10 characters
     assert sentences("  \n\nOnly.  ") == ["Only."]
+
+
+def test_stemming_from_many_threads_gives_the_single_thread_stems() -> None:
+    """The brief groups claims (stemming) while judge calls are checked in other threads; one
+    shared snowballstemmer instance gave wrong stems and an IndexError there (CI, 2026-12-04)."""
+    import threading
+
+    from verifier.text import words
+
+    sample = [f"deserter{i}ing" for i in range(3000)] + ["desertions", "running"] * 300
+    expected = {w: words._stemmer().stemWord(w) for w in set(sample)}  # one thread, one stemmer
+    words.stem.cache_clear()
+    wrong: list[str] = []
+
+    def run(chunk: list[str]) -> None:
+        try:
+            wrong.extend(w for w in chunk if words.stem(w) != expected[w])
+        except Exception as e:  # the race also raised IndexError inside the stemmer
+            wrong.append(repr(e))
+
+    threads = [threading.Thread(target=run, args=(sample[i::8],)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert wrong == []

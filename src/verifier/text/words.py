@@ -9,6 +9,7 @@ taken from other articles. Word lists are data (`verifier/data/words.yaml`), not
 from __future__ import annotations
 
 import re
+import threading
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -33,11 +34,19 @@ def tokens(text: str) -> list[str]:
     return TOKEN.findall(text)
 
 
-@cache
-def _stemmer():  # type: ignore[no-untyped-def]
-    from snowballstemmer.english_stemmer import EnglishStemmer
+_local = threading.local()
 
-    return EnglishStemmer()
+
+def _stemmer():  # type: ignore[no-untyped-def]
+    """One stemmer per thread: a snowballstemmer instance keeps its word in its own state,
+    so two threads stemming with one instance corrupt each other (seen as an IndexError
+    when the brief grouped claims while judge calls were being checked)."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        from snowballstemmer.english_stemmer import EnglishStemmer
+
+        stemmer = _local.stemmer = EnglishStemmer()
+    return stemmer
 
 
 @cache
